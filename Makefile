@@ -1,0 +1,73 @@
+# The GRU book. Every target sets itself up: `make book` and `make test` on a
+# fresh machine create the virtual environment, install, and do their work.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+
+export PATH := $(BIN):$(PATH)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export MPLBACKEND := Agg
+
+.PHONY: help setup book build-stored test lint notebooks serve clean
+
+help:
+	@echo "make book       set up, execute the notebooks and build the site into _build/html"
+	@echo "make test       set up, then lint, build the site from the stored outputs, run every test"
+	@echo "make notebooks  re-execute every notebook in place (keeps stored outputs current)"
+	@echo "make serve      serve _build/html on http://127.0.0.1:8000"
+	@echo "make clean      remove the build, the caches and the virtual environment"
+
+# TensorFlow's C++ start-up log lines (timestamped, so never reproducible) go
+# to the terminal rather than into notebook outputs; Python's own stdout and
+# stderr are still captured, so warnings raised by code stay visible.
+define KERNEL_CONFIG
+# Written by the Makefile: keep C++ log lines out of notebook outputs.
+c.IPKernelApp.capture_fd_output = False
+endef
+export KERNEL_CONFIG
+
+# The virtual environment: created when missing, reinstalled when it is
+# older than requirements.txt or pyproject.toml.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	mkdir -p $(VENV)/etc/ipython
+	echo "$$KERNEL_CONFIG" > $(VENV)/etc/ipython/ipython_kernel_config.py
+	touch $@
+
+setup: $(STAMP)
+
+book: setup
+	jupyter-book build . -W --keep-going
+
+# The site built from the stored outputs (strict nbval proves them current),
+# so that `make test` does not execute every notebook twice.
+_build/stored_config.yml: _config.yml
+	mkdir -p _build
+	sed 's/execute_notebooks: cache/execute_notebooks: "off"/' _config.yml > $@
+	grep -q 'execute_notebooks: "off"' $@
+
+build-stored: setup _build/stored_config.yml
+	jupyter-book build . -W --keep-going --config _build/stored_config.yml
+
+lint: setup
+	ruff check src tests
+
+test: lint build-stored
+	python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env -p no:cacheprovider
+
+notebooks: setup
+	python -m grubook.notebooks execute $(NOTEBOOKS)
+
+serve: setup
+	python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build $(VENV) .jupyter_cache student .pytest_cache .hypothesis .ruff_cache

@@ -1,0 +1,13 @@
+"""grubook: the library that the GRU book builds chapter by chapter.
+
+Modules (import them by name; importing the package itself stays light):
+
+- ``grubook.data``: binary addition as a sequence task (reversed bitstrings).
+- ``grubook.reference``: the GRU equations in NumPy, the ground truth.
+- ``grubook.cell``: the book's GRU cell as a Keras 3 layer.
+- ``grubook.model``: the adder model and neural addition of Python ints.
+- ``grubook.train``: training and honest, held-out evaluation.
+- ``grubook.plots``: every figure, in one colour-blind-safe style.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,78 @@
+"""The adder: a GRU that reads bit pairs and writes the bits of their sum."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+from grubook._checks import check_int, check_positive_int
+from grubook.cell import GRUCell
+from grubook.data import encode_pair, from_bits
+
+__all__ = ["CELLS", "build_adder", "make_recurrent_layer", "add", "predict_bits"]
+
+CELLS = ("custom", "keras")
+
+
+def _initializers(seed: int | None) -> dict:
+    """Seeded Keras initializers, one seed per weight so they differ."""
+    if seed is None:
+        return {}
+    return {
+        "kernel_initializer": keras.initializers.GlorotUniform(seed=seed),
+        "recurrent_initializer": keras.initializers.Orthogonal(seed=seed + 1),
+    }
+
+
+def make_recurrent_layer(units: int, cell: str, reset_after: bool, seed: int | None):
+    """The recurrent layer of the adder, returning the whole sequence ``(B, T, H)``."""
+    init = _initializers(seed)
+    if cell == "custom":
+        return keras.layers.RNN(
+            GRUCell(units, reset_after=reset_after, **init), return_sequences=True, name="gru"
+        )
+    if cell == "keras":
+        return keras.layers.GRU(
+            units, reset_after=reset_after, return_sequences=True, name="gru", **init
+        )
+    raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+
+
+def build_adder(
+    units: int = 16, cell: str = "custom", reset_after: bool = False, seed: int | None = None
+) -> keras.Model:
+    """A model from bit pairs ``(B, T, 2)`` to per-bit sum probabilities ``(B, T, 1)``.
+
+    A GRU layer (``cell="custom"``: the book's ``GRUCell`` in
+    ``keras.layers.RNN``; ``cell="keras"``: ``keras.layers.GRU``) followed
+    by a ``Dense(1, sigmoid)`` readout at every step. ``seed`` (an int >= 0)
+    makes the initial weights reproducible; ``None`` leaves them random.
+    """
+    units = check_positive_int(units, "units")
+    if seed is not None:
+        seed = check_int(seed, "seed", minimum=0)
+    if not isinstance(reset_after, (bool, np.bool_)):
+        raise TypeError(f"reset_after must be True or False, got {reset_after!r}")
+    readout_init = {} if seed is None else {
+        "kernel_initializer": keras.initializers.GlorotUniform(seed=seed + 2)
+    }
+    inputs = keras.Input(shape=(None, 2), name="bit_pairs")
+    states = make_recurrent_layer(units, cell, bool(reset_after), seed)(inputs)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="readout", **readout_init)(states)
+    return keras.Model(inputs, outputs, name=f"adder_{cell}_{units}")
+
+
+def predict_bits(model: keras.Model, x) -> np.ndarray:
+    """The model's bits for inputs ``x`` ``(B, T, 2)``: ``uint8`` ``(B, T)``."""
+    probabilities = keras.ops.convert_to_numpy(model(np.asarray(x, dtype=np.float32)))
+    return (probabilities[..., 0] > 0.5).astype(np.uint8)
+
+
+def add(model: keras.Model, a: int, b: int) -> int:
+    """The model's sum of the non-negative ints ``a`` and ``b``, of any size.
+
+    The operands are encoded with as many bits as the wider one needs, plus
+    one step for the carry-out, so the answer is never truncated.
+    """
+    x = encode_pair(a, b)[None]
+    return from_bits(predict_bits(model, x)[0])
