@@ -8,18 +8,22 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+# MathJax 3 from npm (exact version in package-lock.json), copied where
+# _config.yml's html_static_path points, so the site typesets math offline.
+MATHJAX := _build/offline_static/mathjax
 
 export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export MPLBACKEND := Agg
 
-.PHONY: help setup book build-stored test lint notebooks serve clean
+.PHONY: help setup book build-stored test lint notebooks student serve clean
 
 help:
 	@echo "make book       set up, execute the notebooks and build the site into _build/html"
 	@echo "make test       set up, then lint, build the site from the stored outputs, run every test"
 	@echo "make notebooks  re-execute every notebook in place (keeps stored outputs current)"
+	@echo "make student    write the student edition (solutions removed) into student/"
 	@echo "make serve      serve _build/html on http://127.0.0.1:8000"
 	@echo "make clean      remove the build, the caches and the virtual environment"
 
@@ -42,7 +46,16 @@ $(STAMP): requirements.txt pyproject.toml
 	echo "$$KERNEL_CONFIG" > $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $@
 
-setup: $(STAMP)
+$(MATHJAX)/tex-chtml.js: package.json package-lock.json
+	npm ci --prefix . --no-audit --no-fund --loglevel=error
+	rm -rf $(MATHJAX)
+	mkdir -p $(MATHJAX)/input/tex $(MATHJAX)/output/chtml
+	cp -R node_modules/mathjax/LICENSE node_modules/mathjax/es5/{tex-chtml.js,a11y,sre,ui} $(MATHJAX)/
+	cp -R node_modules/mathjax/es5/input/tex/extensions $(MATHJAX)/input/tex/
+	cp -R node_modules/mathjax/es5/output/chtml/fonts $(MATHJAX)/output/chtml/
+	touch $@
+
+setup: $(STAMP) $(MATHJAX)/tex-chtml.js
 
 book: setup
 	jupyter-book build . -W --keep-going
@@ -66,8 +79,11 @@ test: lint build-stored
 notebooks: setup
 	python -m grubook.notebooks execute $(NOTEBOOKS)
 
+student: setup
+	python -m grubook.notebooks student $(NOTEBOOKS) --out student
+
 serve: setup
 	python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
 
 clean:
-	rm -rf _build $(VENV) .jupyter_cache student .pytest_cache .hypothesis .ruff_cache
+	rm -rf _build $(VENV) node_modules .jupyter_cache student .pytest_cache .hypothesis .ruff_cache
