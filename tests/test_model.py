@@ -1,0 +1,75 @@
+"""grubook.model: the adder model and neural addition of Python ints."""
+
+import keras
+import numpy as np
+import pytest
+
+from grubook.cell import copy_weights_from_keras
+from grubook.data import addition_batch
+from grubook.model import add, build_adder, predict_bits
+
+
+@pytest.mark.parametrize("cell", ["custom", "keras"])
+def test_adder_maps_bit_pairs_to_bit_probabilities(cell):
+    model = build_adder(8, cell=cell, seed=0)
+    x, _ = addition_batch(5, 6, 0)
+    probabilities = keras.ops.convert_to_numpy(model(x))
+    assert probabilities.shape == (5, 7, 1)
+    assert np.all((probabilities > 0) & (probabilities < 1))
+    # Any length: the same model reads a much longer sequence.
+    assert model(addition_batch(2, 300, 1)[0]).shape == (2, 301, 1)
+
+
+def test_seed_makes_the_weights_reproducible():
+    first, second = build_adder(seed=3), build_adder(seed=3)
+    for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
+        assert np.array_equal(a, b)
+    other = build_adder(seed=4)
+    assert not np.array_equal(first.get_weights()[0], other.get_weights()[0])
+
+
+@pytest.mark.parametrize("reset_after", [False, True])
+def test_custom_and_keras_cells_compute_the_same_model(reset_after):
+    keras_model = build_adder(6, cell="keras", reset_after=reset_after, seed=1)
+    custom_model = build_adder(6, cell="custom", reset_after=reset_after, seed=2)
+    copy_weights_from_keras(custom_model.get_layer("gru").cell, keras_model.get_layer("gru"))
+    custom_model.get_layer("readout").set_weights(keras_model.get_layer("readout").get_weights())
+    x, _ = addition_batch(4, 20, 0)
+    difference = custom_model.predict_on_batch(x) - keras_model.predict_on_batch(x)
+    assert np.abs(difference).max() <= 1e-5
+
+
+def test_add_returns_an_int_as_wide_as_the_sum_needs():
+    model = build_adder(seed=0)
+    a, b = 2**150 - 1, 2**150 - 1
+    result = add(model, a, b)
+    assert isinstance(result, int)
+    assert 0 <= result < 2 ** (max(a.bit_length(), b.bit_length()) + 1)
+
+
+def test_predict_bits_thresholds_probabilities():
+    model = build_adder(seed=0)
+    x, _ = addition_batch(3, 5, 0)
+    bits = predict_bits(model, x)
+    assert bits.shape == (3, 6) and set(np.unique(bits)) <= {0, 1}
+    expected = (keras.ops.convert_to_numpy(model(x))[..., 0] > 0.5).astype(np.uint8)
+    assert np.array_equal(bits, expected)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: build_adder(0), ValueError, "units must be an int >= 1"),
+        (lambda: build_adder(4, cell="lstm"), ValueError, "cell must be one of"),
+        (lambda: build_adder(4, seed=-1), ValueError, "seed must be an int >= 0"),
+        (lambda: build_adder(4, seed=1.5), TypeError, "seed must be an int"),
+        (lambda: build_adder(4, reset_after=None), TypeError, "reset_after must be True or False"),
+        (lambda: add(build_adder(4, seed=0), -1, 3), ValueError, "a must be an int >= 0"),
+        (lambda: add(build_adder(4, seed=0), 1, 2.0), TypeError, "b must be an int"),
+        (lambda: add(build_adder(4, seed=0), True, 2), TypeError, "a must be an int"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    assert words in str(info.value)

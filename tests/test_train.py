@@ -1,0 +1,81 @@
+"""grubook.train: the recipe learns to add, and the measurements are honest."""
+
+import keras
+import numpy as np
+import pytest
+
+from grubook.data import addition_batch
+from grubook.model import add, build_adder
+from grubook.train import bit_accuracy, evaluate, exact_match, held_out_set, train_adder
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_recipe_learns_to_add_and_generalises(seed):
+    keras.utils.set_random_seed(seed)
+    model = build_adder(seed=seed)
+    history = train_adder(model, 1000, n_bits=8, seed=seed, stop_at_exact=True)
+    # Trained on 8-bit operands only, exact on held-out 32-bit pairs...
+    assert history.steps_to_exact is not None and history.steps_to_exact <= 1000
+    assert evaluate(model, n_bits=32, n_samples=1000, seed=12345) == 1.0
+    # ...and on 200-bit random integers, far wider than anything seen.
+    rng = np.random.default_rng(seed)
+    for _ in range(5):
+        a, b = (int.from_bytes(rng.bytes(25), "little") for _ in range(2))
+        assert add(model, a, b) == a + b
+
+
+def test_untrained_model_is_not_exact():
+    assert evaluate(build_adder(seed=0), n_bits=32, n_samples=200) < 0.05
+
+
+def test_history_records_loss_and_held_out_accuracy():
+    history = train_adder(build_adder(4, seed=0), 30, eval_every=10, eval_samples=16, seed=1)
+    assert len(history.loss) == 30 and all(np.isfinite(history.loss))
+    assert history.eval_steps == [10, 20, 30]
+    assert all(0.0 <= a <= 1.0 for a in history.eval_exact)
+    assert history.seconds > 0
+
+
+def test_training_is_reproducible_for_a_seed():
+    runs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(0)
+        runs.append(train_adder(build_adder(4, seed=0), 20, eval_every=10, seed=5).loss)
+    assert np.allclose(runs[0], runs[1], rtol=1e-5)
+
+
+def test_exact_match_needs_every_bit():
+    y = np.array([[[1], [0], [1]], [[0], [0], [1]]], dtype=np.float32)
+    p = np.array([[[0.9], [0.2], [0.7]], [[0.1], [0.6], [0.8]]], dtype=np.float32)
+    assert exact_match(y, p).tolist() == [True, False]
+    assert bit_accuracy(y, p) == pytest.approx(5 / 6)
+
+
+def test_held_out_set_is_fixed_and_separate_from_training_draws():
+    x1, _ = held_out_set(32, 64)
+    x2, _ = held_out_set(32, 64)
+    assert np.array_equal(x1, x2)
+    training, _ = addition_batch(64, 32, 0)
+    assert not np.array_equal(x1, training)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"steps": 0}, ValueError, "steps must be an int >= 1"),
+        ({"steps": 5, "batch_size": 0}, ValueError, "batch_size must be an int >= 1"),
+        ({"steps": 5, "learning_rate": -1.0}, ValueError, "learning_rate must be a number > 0"),
+        ({"steps": 5, "learning_rate": True}, ValueError, "learning_rate must be a number > 0"),
+        ({"steps": 5, "seed": 0.5}, TypeError, "seed must be an int"),
+        ({"steps": 5, "n_bits": 0}, ValueError, "n_bits must be an int >= 1"),
+    ],
+)
+def test_bad_arguments_get_a_clear_error(kwargs, error, words):
+    with pytest.raises(error) as info:
+        train_adder(build_adder(2, seed=0), **kwargs)
+    assert words in str(info.value)
+
+
+def test_evaluate_refuses_bad_sizes():
+    with pytest.raises(ValueError, match="n_samples must be an int >= 1"):
+        evaluate(build_adder(2, seed=0), n_bits=8, n_samples=0)
