@@ -1,0 +1,63 @@
+"""A small Sphinx extension for the book's site (not part of the library's API).
+
+Loaded from ``_config.yml`` (``sphinx.extra_extensions``). Jupyter Book always
+loads ``sphinx_thebe``, whose scripts point at a CDN. And Sphinx 7.4 writes
+every inline script registered by an extension twice (once with file name
+``None``, once with ``""``), so the browser reports "Identifier
+'THEBE_JS_URL' has already been declared". The book runs no remote kernels,
+so this extension
+
+- removes thebe's event handlers (no thebe configuration in the pages), and
+- drops thebe's scripts and styles from each page and any script or style
+  sheet added twice.
+"""
+
+from __future__ import annotations
+
+__all__ = ["setup"]
+
+
+def _drop_thebe_handlers(app, config) -> None:
+    """Disconnect every ``sphinx_thebe`` event handler except its static-path one."""
+    for listeners in app.events.listeners.values():
+        for listener in list(listeners):
+            module = getattr(listener.handler, "__module__", "") or ""
+            name = getattr(listener.handler, "__name__", "")
+            if module.startswith("sphinx_thebe") and name != "st_static_path":
+                app.disconnect(listener.id)
+
+
+def _asset_key(asset) -> tuple:
+    """What makes two scripts (or style sheets) the same, whatever their priority."""
+    attributes = getattr(asset, "attributes", {}) or {}
+    filename = getattr(asset, "filename", asset) or ""  # Sphinx 7.4 adds None and ""
+    return (str(filename), tuple(sorted((k, str(v)) for k, v in attributes.items())))
+
+
+def _is_thebe(asset) -> bool:
+    attributes = getattr(asset, "attributes", {}) or {}
+    text = f"{getattr(asset, 'filename', asset)} {attributes.get('body', '')}".lower()
+    return "thebe" in text
+
+
+def _clean_assets(app, pagename, templatename, context, doctree) -> None:
+    """Remove thebe's assets and duplicates from the page's scripts and styles."""
+    for key in ("script_files", "css_files"):
+        assets = context.get(key)
+        if not assets:
+            continue
+        seen, kept = set(), []
+        for asset in assets:
+            identity = _asset_key(asset)
+            if _is_thebe(asset) or identity in seen:
+                continue
+            seen.add(identity)
+            kept.append(asset)
+        assets[:] = kept
+
+
+def setup(app):
+    """Register the handlers; the extension keeps no state and is parallel-safe."""
+    app.connect("config-inited", _drop_thebe_handlers)
+    app.connect("html-page-context", _clean_assets, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
