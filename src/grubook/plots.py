@@ -82,15 +82,17 @@ _COLUMN_ROWS = ("carry", "a", "b", "sum")
 def column_addition(a: int, b: int, n_bits: int | None = None):
     """Draw the column addition ``a + b`` as a grid, least significant bit first.
 
-    Columns are the time steps ``t = 0 .. n_bits`` (the last holds the
-    carry-out), running left to right; rows hold the carry *into* step ``t``,
+    Columns are the time steps ``t = 1 .. n_bits + 1`` (the last holds the
+    carry-out; bit weights ``2**(t - 1)``), running left to right, as in the
+    book's notation; rows hold the carry *into* step ``t``,
     the bits of ``a`` and ``b`` and the bits of the sum. Carries of 1 are
     shaded and hatched, with an arrow from the step that produced them.
     ``n_bits`` defaults to the width of the wider operand.
 
     Returns the ``Figure``. Each bit is a ``Text`` whose gid is
-    ``"<row>-<t>"`` (row one of ``carry``, ``a``, ``b``, ``sum``); each
-    highlighted carry cell is a ``Rectangle`` with gid ``"carry-box-<t>"``.
+    ``"<row>-<i>"`` (row one of ``carry``, ``a``, ``b``, ``sum``; ``i = t - 1``
+    the index in the code's arrays); each highlighted carry cell is a
+    ``Rectangle`` with gid ``"carry-box-<i>"``.
     """
     x = encode_pair(a, b, n_bits)  # (T, 2), T = n_bits + 1
     sum_bits, carry_out = add_bits(x)  # (T,), (T,)
@@ -129,7 +131,7 @@ def column_addition(a: int, b: int, n_bits: int | None = None):
                                     "linewidth": 1.6, "connectionstyle": "arc3,rad=-0.5"})
     ax.plot([0, steps], [-2.12, -2.12], color=PALETTE["black"], linewidth=1.2)
     for t in range(steps):
-        ax.text(t + 0.5, 1.55, f"t={t}", ha="center", va="bottom", fontsize=10)
+        ax.text(t + 0.5, 1.55, f"t={t + 1}", ha="center", va="bottom", fontsize=10)
         ax.text(t + 0.5, 1.2, f"$2^{{{t}}}$", ha="center", va="bottom", fontsize=10, color="0.3")
     ax.set_xlim(-0.1, steps + 0.1)
     ax.set_ylim(-3.4, 2.1)
@@ -168,4 +170,316 @@ def carry_chain_histogram(chains: dict, n_bits: int):
     ax.set_title(f"Longest carry chains of {n_bits}-bit additions")
     ax.set_xlim(-0.7, n_bits + 0.7)
     ax.legend()
+    return fig
+
+
+# --- Chapter 2: deriving the GRU ---------------------------------------------
+
+__all__ += ["gradient_norm_figure", "gru_cell_diagram"]
+
+
+def gradient_norm_figure(panels, *, xlabel: str = "distance $T - t$ (steps back in time)",
+                         ylabel: str = r"$\|\partial h_T / \partial h_t\|_2$"):
+    """Norms of backpropagated Jacobians against distance, log-scale y, one panel per group.
+
+    ``panels`` is a list of ``(title, curves)`` pairs; ``curves`` maps a
+    label to a 1-D array ``(K,)`` of positive norms, entry ``k - 1`` being
+    the norm at distance ``k`` (so the x axis runs ``1 .. K``). A label
+    starting with ``"reference: "`` is drawn as a thin grey dashed line
+    without markers (a curve repeated from another panel for comparison).
+    Panels share the y axis. Returns the ``Figure``.
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("panels must hold at least one (title, curves) pair")
+    fig, axes = plt.subplots(1, len(panels), sharey=True, squeeze=False,
+                             figsize=(4.4 * len(panels) + 1.0, 3.9))
+    for ax, (title, curves) in zip(axes[0], panels, strict=True):
+        if not curves:
+            raise ValueError(f"panel {title!r} must hold at least one curve")
+        series = 0
+        for label, norms in curves.items():
+            norms = np.asarray(norms, dtype=float)
+            if norms.ndim != 1 or norms.size == 0:
+                raise ValueError(f"curve {label!r} must be a non-empty 1-D array, "
+                                 f"got shape {norms.shape}")
+            if not np.all(np.isfinite(norms) & (norms > 0)):
+                raise ValueError(f"curve {label!r} must hold finite positive norms "
+                                 "(the y axis is logarithmic)")
+            distance = np.arange(1, norms.size + 1)
+            if label.startswith("reference: "):
+                ax.plot(distance, norms, color="0.45", linestyle=(0, (4, 2)), linewidth=1.3,
+                        label=label.removeprefix("reference: "))
+                continue
+            style = series_style(series)
+            series += 1
+            ax.plot(distance, norms, label=label, markevery=max(1, norms.size // 6),
+                    markersize=5, **style)
+        ax.set_yscale("log")
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.legend(fontsize=9, loc="best")
+    axes[0, 0].set_ylabel(ylabel)
+    return fig
+
+
+# Boxes (x, y, text, caption) and nodes (x, y, symbol) of the cell diagram.
+_CELL_BOXES = {
+    "r": (2.0, 2.5, r"$\sigma$", "reset gate"),
+    "z": (3.6, 2.5, r"$\sigma$", "update gate"),
+    "h": (6.4, 2.5, r"$\tanh$", "candidate"),
+}
+_CELL_NODES = {
+    "reset": (2.0, 3.8, r"$\times$"),
+    "one_minus": (5.2, 5.35, r"$1-$"),
+    "keep": (5.2, 6.2, r"$\times$"),
+    "write": (8.2, 4.6, r"$\times$"),
+    "add": (8.2, 6.2, r"$+$"),
+}
+
+
+def gru_cell_diagram():
+    """Draw one step of the book's GRU cell: gates, candidate and state update.
+
+    Boxes are the three layers (``sigma`` for the gates, ``tanh`` for the
+    candidate), circles the elementwise operations; wires carry the symbols
+    of the equations (``x_t``, ``h_{t-1}``, ``r_t``, ``z_t``, ``1 - z_t``,
+    ``r_t * h_{t-1}``, ``h~_t``, ``h_t``). Where two wires cross without
+    joining, one of them has a gap; joins are dots. Each box is a patch
+    with gid ``"box-<r|z|h>"``, each circle ``"node-<name>"``, and each wire
+    label a ``Text`` with gid ``"label-<name>"``. Returns the ``Figure``.
+    """
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    fig, ax = plt.subplots(figsize=(7.6, 5.0))
+    wire = {"color": PALETTE["black"], "linewidth": 1.5, "solid_capstyle": "round"}
+
+    def line(xs, ys):
+        ax.plot(xs, ys, zorder=1, **wire)
+
+    def arrow(start, end):
+        ax.annotate("", xy=end, xytext=start, zorder=1,
+                    arrowprops={"arrowstyle": "-|>", "color": PALETTE["black"],
+                                "linewidth": 1.5, "shrinkA": 0, "shrinkB": 0})
+
+    def dot(x, y):
+        ax.add_patch(Circle((x, y), 0.07, color=PALETTE["black"], zorder=3))
+
+    def label(name, x, y, text, **kwargs):
+        ax.text(x, y, text, **{"fontsize": 13, **kwargs}, gid=f"label-{name}", zorder=4)
+
+    # The state line along the top, and h_{t-1} down to the gates.
+    line([0.7, 4.95], [6.2, 6.2])
+    line([5.45, 7.95], [6.2, 6.2])
+    arrow((8.45, 6.2), (9.5, 6.2))
+    label("h_prev", 0.1, 6.45, r"$h_{t-1}$")
+    label("h", 9.15, 6.45, r"$h_t$")
+    dot(1.0, 6.2)
+    line([1.0, 1.0], [6.2, 1.3])
+    dot(1.0, 3.8)
+    arrow((1.0, 3.8), (1.75, 3.8))
+    # x_t from below: into the gates' bus, and on to the candidate.
+    line([1.5, 1.5], [0.0, 1.3])
+    label("x", 1.62, 0.0, r"$x_t$")
+    dot(1.5, 1.3)
+    dot(1.5, 0.6)
+    line([1.0, 3.6], [1.3, 1.3])
+    line([1.5, 6.4], [0.6, 0.6])
+    for name, (x, y, _, _) in _CELL_BOXES.items():
+        arrow((x, 0.6 if name == "h" else 1.3), (x, y - 0.42))
+    label("bus", 2.2, 0.85, r"$x_t,\ h_{t-1}$", fontsize=11, color="0.25")
+    # Reset gate: r_t times h_{t-1}, into the candidate.
+    arrow((2.0, 2.92), (2.0, 3.55))
+    label("r", 2.12, 3.12, r"$r_t$")
+    line([2.25, 3.45], [3.8, 3.8])  # a gap where the z_t wire crosses
+    line([3.75, 6.4], [3.8, 3.8])
+    arrow((6.4, 3.8), (6.4, 2.92))
+    label("reset_h", 4.0, 3.95, r"$r_t \odot h_{t-1}$")
+    # Update gate: 1 - z_t keeps the old state, z_t writes the candidate.
+    line([3.6, 3.6], [2.92, 4.6])
+    line([3.6, 7.95], [4.6, 4.6])
+    label("z", 3.72, 4.2, r"$z_t$")
+    dot(5.2, 4.6)
+    arrow((5.2, 4.6), (5.2, 5.1))
+    arrow((5.2, 5.6), (5.2, 5.95))
+    label("one_minus_z", 5.4, 5.62, r"$1 - z_t$", fontsize=11)
+    line([6.82, 8.2], [2.5, 2.5])
+    arrow((8.2, 2.5), (8.2, 4.35))
+    label("h_tilde", 7.2, 2.7, r"$\tilde h_t$")
+    arrow((8.2, 4.85), (8.2, 5.95))
+    for name, (x, y, text, caption) in _CELL_BOXES.items():
+        ax.add_patch(FancyBboxPatch((x - 0.6, y - 0.42), 1.2, 0.84,
+                                    boxstyle="round,pad=0.02", facecolor="#E8F1F8",
+                                    edgecolor=PALETTE["blue"], linewidth=1.6, zorder=3,
+                                    gid=f"box-{name}"))
+        ax.text(x, y + 0.12, text, ha="center", va="center", fontsize=14, zorder=4)
+        ax.text(x, y - 0.24, caption, ha="center", va="center", fontsize=8.5, color="0.2",
+                zorder=4)
+    for name, (x, y, text) in _CELL_NODES.items():
+        ax.add_patch(Circle((x, y), 0.25, facecolor="#FBEBD5", edgecolor=PALETTE["vermillion"],
+                            linewidth=1.6, zorder=3, gid=f"node-{name}"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=12 if name != "one_minus" else 10,
+                zorder=4)
+    ax.set_xlim(0, 10)
+    ax.set_ylim(-0.2, 6.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
+# --- Chapter 3: building the cell ---------------------------------------------
+
+__all__ += ["repeated_product_norms"]
+
+
+def repeated_product_norms(curves: dict, *, title: str = "Multiplying by the same matrix again"):
+    """Norms ``||v M^t||`` of a unit vector multiplied ``t`` times by a matrix, log-scale y.
+
+    ``curves`` maps a label (which matrix ``M``) to a 1-D array ``(K,)`` of
+    positive norms, entry ``t - 1`` being the norm after ``t`` products, so
+    the x axis runs ``1 .. K``. Series differ by colour, line style and
+    marker. Returns the ``Figure``.
+    """
+    if not curves:
+        raise ValueError("curves must map at least one label to an array of norms")
+    fig, ax = plt.subplots()
+    for i, (label, norms) in enumerate(curves.items()):
+        norms = np.asarray(norms, dtype=float)
+        if norms.ndim != 1 or norms.size == 0:
+            raise ValueError(f"curves[{label!r}] must be a non-empty 1-D array, got {norms.shape}")
+        if not np.all(np.isfinite(norms) & (norms > 0)):
+            raise ValueError(f"curves[{label!r}] must hold finite positive norms (log scale)")
+        steps = np.arange(1, norms.size + 1)
+        ax.plot(steps, norms, label=label, markevery=max(1, norms.size // 8), markersize=5,
+                **series_style(i))
+    ax.set_yscale("log")
+    ax.set_xlabel("number of products $t$")
+    ax.set_ylabel(r"$\|v M^t\|_2$ for a unit vector $v$")
+    ax.set_title(title)
+    ax.legend(fontsize=9, loc="lower left")
+    return fig
+
+
+# --- Chapter 4: teaching the GRU to add ----------------------------------------
+
+__all__ += ["learning_curves", "loss_gradients", "accuracy_curves"]
+
+_CURVE_LABELS = {
+    "loss": "held-out loss",
+    "bit_accuracy": "per-bit accuracy",
+    "exact_match": "exact-match accuracy",
+}
+
+
+def _mark_step(ax, step: int, style: dict, text: str | None) -> None:
+    """A vertical line at ``step`` in a run's colour and line style, with an optional label."""
+    ax.axvline(step, color=style["color"], linestyle=style["linestyle"], linewidth=1.2)
+    if text:
+        ax.annotate(text, xy=(step, 0.5), xycoords=("data", "axes fraction"),
+                    xytext=(4, 0), textcoords="offset points", fontsize=9,
+                    color=style["color"], rotation=90, va="center")
+
+
+def learning_curves(runs: dict, *, metrics=("loss", "bit_accuracy", "exact_match"),
+                    mark: dict | None = None, title: str | None = None):
+    """Held-out learning curves, one panel per metric, one line per run.
+
+    ``runs`` maps a label to a dict holding ``"steps"`` (K,) and, for each
+    name in ``metrics`` (``"loss"``, ``"bit_accuracy"``, ``"exact_match"``),
+    an array (K,) of held-out values measured at those steps. ``mark`` maps
+    a label to a step (such as the first with 100 % exact-match), drawn as a
+    vertical line in that run's style in every panel. Loss uses a log scale.
+    Returns the ``Figure``.
+    """
+    if not runs:
+        raise ValueError("runs must map at least one label to a dict of curves")
+    unknown = [m for m in metrics if m not in _CURVE_LABELS]
+    if unknown or not metrics:
+        raise ValueError(f"metrics must be names from {tuple(_CURVE_LABELS)}, got {metrics!r}")
+    mark = mark or {}
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.3 * len(metrics) + 0.6, 3.4),
+                             squeeze=False)
+    for i, (label, run) in enumerate(runs.items()):
+        style = series_style(i)
+        steps = np.asarray(run["steps"], dtype=float)
+        for ax, metric in zip(axes[0], metrics, strict=True):
+            values = np.asarray(run[metric], dtype=float)
+            if values.shape != steps.shape:
+                raise ValueError(f"runs[{label!r}][{metric!r}] must have shape {steps.shape}, "
+                                 f"got {values.shape}")
+            ax.plot(steps, values, label=label, markevery=max(1, steps.size // 8),
+                    markersize=5, **style)
+            if label in mark and mark[label] is not None:
+                text = f"100 % at step {mark[label]}" if metric == metrics[-1] else None
+                _mark_step(ax, mark[label], style, text)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        ax.set_xlabel("training step")
+        ax.set_title(_CURVE_LABELS[metric])
+        if metric == "loss":
+            ax.set_yscale("log")
+        else:
+            ax.set_ylim(-0.03, 1.03)
+    if len(runs) > 1:
+        axes[0][0].legend(fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def loss_gradients(logits, curves: dict, *, title: str = "How hard each loss pushes a wrong bit"):
+    """The size of the gradient of a loss with respect to the logit, for a target bit of 1.
+
+    ``logits`` (K,) are the readout's pre-sigmoid values; ``curves`` maps a
+    loss name to ``|d loss / d logit|`` (K,) at those logits. Returns the
+    ``Figure``.
+    """
+    logits = np.asarray(logits, dtype=float)
+    if logits.ndim != 1 or logits.size < 2:
+        raise ValueError(f"logits must be a 1-D array of at least 2 values, got {logits.shape}")
+    if not curves:
+        raise ValueError("curves must map at least one loss name to gradient sizes")
+    fig, ax = plt.subplots(figsize=(6.0, 3.4))
+    for i, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        if values.shape != logits.shape:
+            raise ValueError(f"curves[{label!r}] must have shape {logits.shape}, "
+                             f"got {values.shape}")
+        ax.plot(logits, values, label=label, markevery=max(1, logits.size // 10),
+                markersize=5, **series_style(i))
+    ax.axvspan(logits.min(), 0.0, color="0.85", zorder=0)
+    ax.text(0.03, 0.95, "wrong side:\nthe bit reads as 0", transform=ax.transAxes,
+            va="top", fontsize=9)
+    ax.set_xlabel(r"logit $a$ (the prediction is $\sigma(a)$, the target is 1)")
+    ax.set_ylabel(r"$|\partial \ell / \partial a|$")
+    ax.set_title(title)
+    ax.legend(fontsize=9, loc="upper right")
+    return fig
+
+
+def accuracy_curves(steps, curves: dict, *, ylabel: str = "exact-match accuracy",
+                    title: str | None = None):
+    """Accuracies measured during one training run on several sets of problems.
+
+    ``steps`` (K,) are the training steps of the measurements; ``curves``
+    maps a set's name to its accuracies (K,), each in [0, 1]. Returns the
+    ``Figure``.
+    """
+    steps = np.asarray(steps, dtype=float)
+    if steps.ndim != 1 or steps.size == 0:
+        raise ValueError(f"steps must be a non-empty 1-D array, got {steps.shape}")
+    if not curves:
+        raise ValueError("curves must map at least one name to accuracies")
+    fig, ax = plt.subplots(figsize=(7.0, 3.6))
+    for i, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        if values.shape != steps.shape:
+            raise ValueError(f"curves[{label!r}] must have shape {steps.shape}, got {values.shape}")
+        ax.plot(steps, values, label=label, markevery=max(1, steps.size // 8), markersize=5,
+                **series_style(i))
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("training step")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=9, loc="lower right")
     return fig
