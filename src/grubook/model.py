@@ -8,10 +8,11 @@ import numpy as np
 from grubook._checks import check_int, check_positive_int
 from grubook.cell import GRUCell
 from grubook.data import encode_pair, from_bits
+from grubook.fused import FusedGRU
 
 __all__ = ["CELLS", "build_adder", "make_recurrent_layer", "add", "predict_bits"]
 
-CELLS = ("custom", "keras")
+CELLS = ("custom", "keras", "fused")
 
 
 def _initializers(seed: int | None) -> dict:
@@ -24,9 +25,18 @@ def _initializers(seed: int | None) -> dict:
     }
 
 
-def make_recurrent_layer(units: int, cell: str, reset_after: bool, seed: int | None):
-    """The recurrent layer of the adder, returning the whole sequence ``(B, T, H)``."""
+def make_recurrent_layer(
+    units: int, cell: str, reset_after: bool, seed: int | None, jit_compile: bool = False
+):
+    """The recurrent layer of the adder, returning the whole sequence ``(B, T, H)``.
+
+    ``jit_compile`` (only with ``cell="fused"``) compiles the layer with XLA.
+    """
     init = _initializers(seed)
+    if jit_compile and cell != "fused":
+        raise ValueError(f'jit_compile=True needs cell="fused", got cell={cell!r}')
+    if cell == "fused":
+        return FusedGRU(units, reset_after=reset_after, jit_compile=jit_compile, name="gru", **init)
     if cell == "custom":
         return keras.layers.RNN(
             GRUCell(units, reset_after=reset_after, **init), return_sequences=True, name="gru"
@@ -39,25 +49,35 @@ def make_recurrent_layer(units: int, cell: str, reset_after: bool, seed: int | N
 
 
 def build_adder(
-    units: int = 16, cell: str = "custom", reset_after: bool = False, seed: int | None = None
+    units: int = 16,
+    cell: str = "custom",
+    reset_after: bool = False,
+    seed: int | None = None,
+    jit_compile: bool = False,
 ) -> keras.Model:
     """A model from bit pairs ``(B, T, 2)`` to per-bit sum probabilities ``(B, T, 1)``.
 
     A GRU layer (``cell="custom"``: the book's ``GRUCell`` in
     ``keras.layers.RNN``; ``cell="keras"``: ``keras.layers.GRU``) followed
-    by a ``Dense(1, sigmoid)`` readout at every step. ``seed`` (an int >= 0)
-    makes the initial weights reproducible; ``None`` leaves them random.
+    by a ``Dense(1, sigmoid)`` readout at every step; ``cell="fused"``:
+    ``grubook.fused.FusedGRU``, the same GRU computed faster, which
+    ``jit_compile=True`` compiles with XLA (forward and gradient), even
+    inside a training step that is not compiled. All three cells have the
+    same weights and compute the same outputs. ``seed`` (an int >= 0) makes
+    the initial weights reproducible; ``None`` leaves them random.
     """
     units = check_positive_int(units, "units")
     if seed is not None:
         seed = check_int(seed, "seed", minimum=0)
     if not isinstance(reset_after, (bool, np.bool_)):
         raise TypeError(f"reset_after must be True or False, got {reset_after!r}")
+    if not isinstance(jit_compile, (bool, np.bool_)):
+        raise TypeError(f"jit_compile must be True or False, got {jit_compile!r}")
     readout_init = {} if seed is None else {
         "kernel_initializer": keras.initializers.GlorotUniform(seed=seed + 2)
     }
     inputs = keras.Input(shape=(None, 2), name="bit_pairs")
-    states = make_recurrent_layer(units, cell, bool(reset_after), seed)(inputs)
+    states = make_recurrent_layer(units, cell, bool(reset_after), seed, bool(jit_compile))(inputs)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="readout", **readout_init)(states)
     return keras.Model(inputs, outputs, name=f"adder_{cell}_{units}")
 
