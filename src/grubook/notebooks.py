@@ -3,16 +3,36 @@
 ``execute`` runs notebooks top to bottom in place, in their own folder and
 with a fresh ``python3`` kernel, so that the stored outputs are what the code
 prints today (strict nbval then checks them on every test run).
+
+``student`` writes the student edition, for instructors to hand out: a copy of
+each notebook with every solution removed and everything else (exercises
+included) kept. A solution is a MyST ``{solution}`` directive in a markdown
+cell, fenced with backticks or colons; everything from a ``{solution-start}``
+directive to its ``{solution-end}`` (cells included); and any cell tagged
+``solution``. ``make student`` writes them into ``student/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import os
+import re
+import shutil
 import time
 from pathlib import Path
 
-__all__ = ["execute_in_place", "main"]
+__all__ = [
+    "execute_in_place",
+    "strip_solutions",
+    "strip_solution_text",
+    "write_student_edition",
+    "main",
+]
+
+SOLUTION_TAG = "solution"
+# The opening line of a MyST directive: a fence of 3+ backticks or colons, then {name}.
+_DIRECTIVE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}")
 
 
 def execute_in_place(path: Path, timeout: int = 600) -> float:
@@ -35,13 +55,119 @@ def execute_in_place(path: Path, timeout: int = 600) -> float:
     return seconds
 
 
+def _fence_end(lines: list[str], start: int, fence: str) -> int:
+    """The index of the line closing the directive opened at ``lines[start]``.
+
+    A closing fence is the fence character alone, at least as long as the
+    opening one (CommonMark), so shorter fences nested inside are skipped.
+    Raises ``ValueError`` when the directive is never closed.
+    """
+    closing = re.compile(rf"^[ ]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+    for index in range(start + 1, len(lines)):
+        if closing.match(lines[index]):
+            return index
+    raise ValueError(f"unclosed {fence} directive opened on line {start + 1}: {lines[start]!r}")
+
+
+def strip_solution_text(source: str, in_gated: bool = False) -> tuple[str, bool]:
+    """Remove solutions from one markdown cell's ``source``.
+
+    Removes every ``{solution}`` directive block and every line from a
+    ``{solution-start}`` directive to the end of its ``{solution-end}``
+    directive. ``in_gated`` says whether an earlier cell opened a
+    ``{solution-start}`` that is not closed yet. Returns the new source and
+    whether a gated solution is still open at the end of this cell.
+    """
+    lines = source.splitlines(keepends=True)
+    kept: list[str] = []
+    index, removed = 0, in_gated
+    while index < len(lines):
+        match = _DIRECTIVE.match(lines[index])
+        name = match["name"] if match else None
+        if name in {"solution", "solution-start", "solution-end"}:
+            end = _fence_end(lines, index, match["fence"])
+            if name == "solution-start":
+                in_gated = True
+            elif name == "solution-end":
+                in_gated = False
+            index, removed = end + 1, True
+            continue
+        if not in_gated:
+            kept.append(lines[index])
+        index += 1
+    if not removed:
+        return source, in_gated
+    text = re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip("\n")
+    return text, in_gated
+
+
+def strip_solutions(notebook):
+    """A copy of ``notebook`` (an ``nbformat`` notebook) with every solution removed.
+
+    Markdown cells lose their solution directives (a cell left empty is
+    dropped); cells tagged ``solution`` and cells inside a
+    ``{solution-start}``/``{solution-end}`` pair are dropped. All other
+    cells, their outputs and the notebook's metadata are kept unchanged.
+    """
+    student = copy.deepcopy(notebook)
+    cells, in_gated = [], False
+    for cell in student.cells:
+        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell.cell_type == "markdown":
+            cell.source, in_gated = strip_solution_text(cell.source, in_gated)
+            if cell.source.strip():
+                cells.append(cell)
+        elif not in_gated:
+            cells.append(cell)
+    if in_gated:
+        raise ValueError("a {solution-start} directive has no {solution-end}")
+    student.cells = cells
+    return student
+
+
+def write_student_edition(paths: list[Path], out: Path) -> list[Path]:
+    """Write the student edition of each notebook in ``paths`` into the folder ``out``.
+
+    Each notebook keeps its file name; an ``images`` folder next to the
+    notebooks is copied too, so that figures the text links to still show.
+    Returns the paths written.
+    """
+    import nbformat
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in paths:
+        if path.suffix != ".ipynb":
+            raise ValueError(f"paths must be .ipynb notebooks, got {path}")
+        student = strip_solutions(nbformat.read(path, as_version=4))
+        target = out / path.name
+        nbformat.write(student, target)
+        written.append(target)
+    for folder in sorted({path.parent / "images" for path in paths}):
+        if folder.is_dir():
+            shutil.copytree(folder, out / "images", dirs_exist_ok=True)
+    return written
+
+
 def main(argv=None) -> None:
-    """Execute notebooks in place: ``python -m grubook.notebooks execute book/*.ipynb``."""
+    """Execute notebooks in place: ``python -m grubook.notebooks execute book/*.ipynb``.
+
+    Or write the student edition (solutions removed):
+    ``python -m grubook.notebooks student book/*.ipynb --out student``.
+    """
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("command", choices=["execute"])
+    parser.add_argument("command", choices=["execute", "student"])
     parser.add_argument("paths", nargs="+", type=Path)
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (execute)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("student"), help="output folder (student)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "student":
+        for target in write_student_edition(args.paths, args.out):
+            print(f"{target}: written without solutions")
+        return
     for path in args.paths:
         seconds = execute_in_place(path, args.timeout)
         print(f"{path}: executed in {seconds:.1f} s")
