@@ -1,0 +1,150 @@
+"""Tests of grubook.analysis: fast loops against the reference, the probe, the hand-built adder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grubook.analysis import (
+    ADVERSARIAL_CASES,
+    Readout,
+    adder_bits,
+    adversarial_pairs,
+    all_exact,
+    all_pairs,
+    exact_match_bits,
+    fit_probe,
+    hand_built_adder,
+    length_sweep,
+    run_adder,
+    single_unit_accuracy,
+    trace_adder,
+)
+from grubook.data import add_bits, addition_batch, decode_operands, from_bits
+from grubook.reference import random_params, sigmoid
+
+
+def test_run_adder_matches_the_reference_trace():
+    params = random_params(2, 5, rng=1, scale=1.5)
+    readout = Readout(w=np.linspace(-1, 1, 5), b=0.3)
+    x, _ = addition_batch(7, 12, rng=2)
+    trace = trace_adder(params, x)
+    expected = sigmoid(trace.h @ readout.w + readout.b)
+    np.testing.assert_allclose(run_adder(params, readout, x, np.float64), expected, atol=1e-12)
+    np.testing.assert_allclose(run_adder(params, readout, x), expected, atol=1e-5)
+
+
+def test_run_adder_matches_the_keras_model():
+    import keras
+
+    from grubook.analysis import adder_weights
+    from grubook.model import build_adder, predict_bits
+
+    model = build_adder(4, seed=3)
+    params, readout = adder_weights(model)
+    x, _ = addition_batch(16, 10, rng=4)
+    probabilities = keras.ops.convert_to_numpy(model(x))[..., 0]
+    np.testing.assert_allclose(run_adder(params, readout, x), probabilities, atol=1e-5)
+    assert np.array_equal(adder_bits(params, readout, x), predict_bits(model, x))
+
+
+def test_adder_weights_refuses_a_keras_gru():
+    from grubook.analysis import adder_weights
+    from grubook.model import build_adder
+
+    with pytest.raises(TypeError, match="custom"):
+        adder_weights(build_adder(2, cell="keras", seed=0))
+
+
+def test_exact_match_bits_counts_a_single_wrong_bit():
+    x, _ = addition_batch(5, 6, rng=0)
+    sum_bits, _ = add_bits(x)
+    predicted = sum_bits.copy()
+    predicted[3, 2] ^= 1
+    assert exact_match_bits(predicted, x).tolist() == [True, True, True, False, True]
+
+
+def test_probe_decodes_a_linearly_coded_label_and_not_noise():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 2000)
+    states = rng.normal(size=(2000, 6))
+    states[:, 4] += 3 * (2 * labels - 1)  # unit 4 carries the label
+    probe = fit_probe(states[:1000], labels[:1000], states[1000:], labels[1000:])
+    assert probe.test_accuracy > 0.99
+    assert np.argmax(np.abs(probe.w)) == 4
+    noise = fit_probe(states[:1000, :4], labels[:1000], states[1000:, :4], labels[1000:])
+    assert 0.4 < noise.test_accuracy < 0.6
+
+
+def test_probe_rejects_labels_that_are_not_bits():
+    with pytest.raises(ValueError, match="train_labels"):
+        fit_probe(np.zeros((3, 2)), [0, 1, 2], np.zeros((3, 2)), [0, 1, 1])
+    with pytest.raises(ValueError, match="test_labels must have shape"):
+        fit_probe(np.zeros((3, 2)), [0, 1, 1], np.zeros((3, 2)), [0, 1])
+
+
+def test_single_unit_accuracy_by_brute_force():
+    rng = np.random.default_rng(5)
+    states = rng.normal(size=(60, 3))
+    labels = (states[:, 1] + 0.5 * rng.normal(size=60) < 0).astype(np.uint8)
+    best = []
+    for j in range(3):
+        scores = []
+        for theta in np.concatenate([[-np.inf], np.sort(states[:, j])]):
+            above = states[:, j] > theta
+            scores += [np.mean(above == labels), np.mean(above != labels)]
+        best.append(max(scores))
+    np.testing.assert_allclose(single_unit_accuracy(states, labels), best)
+    assert np.argmax(best) == 1
+
+
+def test_adversarial_pairs_fit_in_n_bits_and_have_their_carries():
+    for n in (1, 5, 64):
+        pairs = adversarial_pairs(n, seed=3)
+        assert tuple(pairs) == ADVERSARIAL_CASES
+        assert all(max(a, b) < 2**n for a, b in pairs.values())
+        assert pairs["a + a"][0] >= 2 ** (n - 1)
+    pairs = adversarial_pairs(10)
+    assert sum(pairs["2**n-1 + 1"]) == 2**10
+    assert sum(pairs["2**n-1 + 2**n-1"]) == 2**11 - 2
+
+
+def test_all_pairs_enumerates_every_pair_once():
+    x = all_pairs(3)
+    assert x.shape == (64, 4, 2)
+    a, b = decode_operands(x)
+    assert sorted(zip(a, b, strict=True)) == [(i, j) for i in range(8) for j in range(8)]
+    assert not x[:, -1].any()
+    with pytest.raises(ValueError, match="n_bits"):
+        all_pairs(13)
+
+
+def test_hand_built_adder_is_exact_on_all_pairs_of_6_bits_and_on_long_numbers():
+    params, readout = hand_built_adder()
+    x = all_pairs(6)
+    sums = [from_bits(row) for row in adder_bits(params, readout, x)]
+    a, b = decode_operands(x)
+    assert sums == [i + j for i, j in zip(a, b, strict=True)]
+    sweep = length_sweep(params, readout, [300, 1000], n_samples=50, seed=1)
+    assert all_exact(sweep)
+
+
+def test_hand_built_adder_fails_when_its_weights_are_too_small():
+    params, readout = hand_built_adder(scale=1.0)
+    x, _ = addition_batch(200, 16, rng=0)
+    assert exact_match_bits(adder_bits(params, readout, x), x).mean() < 0.5
+
+
+def test_hand_built_adder_rejects_bad_scales():
+    with pytest.raises(ValueError, match="scale"):
+        hand_built_adder(scale=0)
+    with pytest.raises(ValueError, match="gate_bias"):
+        hand_built_adder(gate_bias=True)
+
+
+def test_length_sweep_of_a_random_network_is_not_exact():
+    params = random_params(2, 3, rng=0)
+    sweep = length_sweep(params, Readout(np.ones(3), 0.0), [8, 16], n_samples=20)
+    assert sweep["lengths"] == [8, 16]
+    assert set(sweep["cases"]) == set(ADVERSARIAL_CASES)
+    assert not all_exact(sweep)
