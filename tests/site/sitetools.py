@@ -59,6 +59,17 @@ def toc_documents(toc_path: Path = TOC) -> list[str]:
             for d in documents]
 
 
+def notebook_documents(toc_path: Path = TOC) -> list[str]:
+    """The documents of the table of contents that are notebooks (``book/NN_name.ipynb``)."""
+    return [d for d in toc_documents(toc_path) if (ROOT / f"{d}.ipynb").is_file()]
+
+
+def repository_url() -> str:
+    """The repository that _config.yml's launch buttons point at."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))
+    return config["repository"]["url"]
+
+
 def chapter_documents(toc_path: Path = TOC) -> list[str]:
     """The documents of the ``Chapters`` part of the table of contents."""
     toc = yaml.safe_load(toc_path.read_text(encoding="utf8"))
@@ -116,6 +127,11 @@ FACTS_JS = """
     headings: Array.from(article.querySelectorAll('h1, h2, h3, h4, h5, h6'))
        .map((h) => [Number(h.tagName[1]), h.textContent.trim()]),
     links: links,
+    exercises: article.querySelectorAll('div.exercise').length,
+    solutions: article.querySelectorAll('div.solution').length,
+    open_solutions: Array.from(article.querySelectorAll('div.solution'))
+       .filter((d) => !d.classList.contains('dropdown') || d.classList.contains('toggle-shown'))
+       .map((d) => d.id),
   };
 }
 """

@@ -16,7 +16,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from sitetools import SITE, chapter_documents, open_page, toc_documents
+from sitetools import (
+    SITE,
+    chapter_documents,
+    notebook_documents,
+    open_page,
+    repository_url,
+    toc_documents,
+)
 
 DOCUMENTS = toc_documents()
 RAW_TEX = re.compile(r"\$\$|\\begin\{|\\end\{|\\\(|\\\)|\\\[|\\\]")
@@ -129,6 +136,24 @@ def test_chapters_link_to_glossary(visits, document):
     assert any("/book/glossary.html#" in link for link in links), (
         f"{document} links to no glossary term (use {{term}}`hidden state` in the text)"
     )
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_solutions_are_collapsed(visits, document):
+    facts = visits(document).facts
+    assert facts["solutions"] <= facts["exercises"]
+    assert not facts["open_solutions"], f"solutions shown open: {facts['open_solutions']}"
+
+
+@pytest.mark.parametrize("document", notebook_documents())
+def test_notebook_has_launch_and_download_buttons(visits, server, document):
+    links = set(visits(document).facts["links"])
+    repository = urlsplit(repository_url()).path.strip("/")
+    assert f"{server}_sources/{document}.ipynb" in links, "no .ipynb download"
+    colab = f"https://colab.research.google.com/github/{repository}/blob/main/{document}.ipynb"
+    assert colab in links, "no Colab launch button"
+    binder = f"https://mybinder.org/v2/gh/{repository}/main?urlpath=tree/{document}.ipynb"
+    assert binder in links, "no Binder launch button"
 
 
 def test_search_finds_reset_gate(browser, server):
