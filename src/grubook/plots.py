@@ -178,7 +178,8 @@ def carry_chain_histogram(chains: dict, n_bits: int):
 __all__ += ["gradient_norm_figure", "gru_cell_diagram"]
 
 
-def gradient_norm_figure(panels, *, xlabel: str = "distance $T - t$ (steps back in time)",
+def gradient_norm_figure(panels, *, sharey: bool = True,
+                         xlabel: str = "distance $T - t$ (steps back in time)",
                          ylabel: str = r"$\|\partial h_T / \partial h_t\|_2$"):
     """Norms of backpropagated Jacobians against distance, log-scale y, one panel per group.
 
@@ -187,12 +188,12 @@ def gradient_norm_figure(panels, *, xlabel: str = "distance $T - t$ (steps back 
     the norm at distance ``k`` (so the x axis runs ``1 .. K``). A label
     starting with ``"reference: "`` is drawn as a thin grey dashed line
     without markers (a curve repeated from another panel for comparison).
-    Panels share the y axis. Returns the ``Figure``.
+    Panels share the y axis unless ``sharey`` is False. Returns the ``Figure``.
     """
     panels = list(panels)
     if not panels:
         raise ValueError("panels must hold at least one (title, curves) pair")
-    fig, axes = plt.subplots(1, len(panels), sharey=True, squeeze=False,
+    fig, axes = plt.subplots(1, len(panels), sharey=sharey, squeeze=False,
                              figsize=(4.4 * len(panels) + 1.0, 3.9))
     for ax, (title, curves) in zip(axes[0], panels, strict=True):
         if not curves:
@@ -219,7 +220,8 @@ def gradient_norm_figure(panels, *, xlabel: str = "distance $T - t$ (steps back 
         ax.set_title(title)
         ax.set_xlabel(xlabel)
         ax.legend(fontsize=9, loc="best")
-    axes[0, 0].set_ylabel(ylabel)
+    for ax in axes[0] if not sharey else axes[0, :1]:
+        ax.set_ylabel(ylabel)
     return fig
 
 
@@ -482,4 +484,163 @@ def accuracy_curves(steps, curves: dict, *, ylabel: str = "exact-match accuracy"
     if title:
         ax.set_title(title)
     ax.legend(fontsize=9, loc="lower right")
+    return fig
+
+
+# --- Chapter 5: inside the trained GRU -------------------------------------------
+
+__all__ += ["gate_heatmaps", "accuracy_vs_length", "unit_scores", "step_curves"]
+
+_GATE_PANELS = (
+    ("z", r"update gate $z_t$", (0.0, 1.0)),
+    ("r", r"reset gate $r_t$", (0.0, 1.0)),
+    ("h_tilde", r"candidate $\tilde h_t$", (-1.0, 1.0)),
+    ("h", r"state $h_t$", (-1.0, 1.0)),
+)
+
+
+def gate_heatmaps(bit_rows: dict, trace, *, units=None, unit_labels=None,
+                  title: str | None = None):
+    """Gate traces of one problem as heatmaps, aligned with its input and output bits.
+
+    ``bit_rows`` maps a row name (such as ``"a"``, ``"b"``, ``"carry"``,
+    ``"sum"``) to 0/1 values ``(T,)``, drawn as a strip of digits on top.
+    ``trace`` has attributes ``z``, ``r``, ``h_tilde`` and ``h``, each
+    ``(T, H)`` (one problem of a :class:`grubook.reference.GRUTrace`).
+    ``units`` picks and orders the units shown (default: all), and
+    ``unit_labels`` names them. Gates use the scale [0, 1], states [-1, 1].
+    Returns the ``Figure``.
+    """
+    h = np.asarray(trace.h)
+    if h.ndim != 2:
+        raise ValueError(f"trace.h must have shape (T, H) for one problem, got {h.shape}")
+    steps, n_units = h.shape
+    units = np.arange(n_units) if units is None else np.asarray(units)
+    labels = [f"unit {u}" for u in units] if unit_labels is None else list(unit_labels)
+    if len(labels) != len(units):
+        raise ValueError(f"unit_labels must have {len(units)} names, got {len(labels)}")
+    bits = np.array([np.asarray(v, dtype=float) for v in bit_rows.values()])
+    if bits.ndim != 2 or bits.shape[1] != steps:
+        raise ValueError(f"bit_rows must hold rows of {steps} bits, got shape {bits.shape}")
+    heights = [0.32 * len(bits) + 0.2] + [0.24 * len(units) + 0.35] * 4
+    fig, axes = plt.subplots(5, 1, figsize=(7.6, sum(heights) + 0.9), sharex=True,
+                             gridspec_kw={"height_ratios": heights})
+    ax = axes[0]
+    ax.imshow(bits, cmap="Greys", vmin=-0.4, vmax=1.6, aspect="auto")
+    for (row, col), value in np.ndenumerate(bits):
+        ax.text(col, row, str(int(value)), ha="center", va="center", fontsize=8,
+                color="white" if value else "black")
+    ax.set_yticks(range(len(bits)), list(bit_rows))
+    ax.grid(False)
+    for ax, (name, label, (low, high)) in zip(axes[1:], _GATE_PANELS, strict=True):
+        values = np.asarray(getattr(trace, name))[:, units].T  # (units, T)
+        image = ax.imshow(values, cmap=SEQUENTIAL_CMAP, vmin=low, vmax=high, aspect="auto",
+                          interpolation="nearest")
+        ax.set_yticks(range(len(units)), labels, fontsize=8)
+        ax.set_title(label, fontsize=10, loc="left")
+        ax.grid(False)
+        fig.colorbar(image, ax=ax, pad=0.01, aspect=8, ticks=[low, (low + high) / 2, high])
+    axes[-1].set_xlabel("step $t$ (bit position, least significant first)")
+    tick_every = max(1, steps // 16)
+    axes[-1].set_xticks(range(0, steps, tick_every))
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def accuracy_vs_length(lengths, curves: dict, *, train_bits: int | None = None,
+                       ylabel: str = "exact-match accuracy", title: str | None = None):
+    """Accuracy against operand length (log scale), one line per model.
+
+    ``lengths`` (K,) are operand lengths in bits; ``curves`` maps a label to
+    accuracies (K,) in [0, 1]. ``train_bits`` marks the longest operands seen
+    in training. The y-axis zooms on the range the values cover. Returns the
+    ``Figure``.
+    """
+    lengths = np.asarray(lengths, dtype=float)
+    if lengths.ndim != 1 or lengths.size == 0:
+        raise ValueError(f"lengths must be a non-empty 1-D array, got {lengths.shape}")
+    if not curves:
+        raise ValueError("curves must map at least one label to accuracies")
+    fig, ax = plt.subplots(figsize=(7.0, 3.8))
+    lowest = 1.0
+    for i, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        if values.shape != lengths.shape:
+            raise ValueError(f"curves[{label!r}] must have shape {lengths.shape}, "
+                             f"got {values.shape}")
+        lowest = min(lowest, float(values.min()))
+        ax.plot(lengths, values, label=label, markersize=5, **series_style(i))
+    if train_bits is not None:
+        ax.axvline(train_bits, color="0.4", linewidth=1.0)
+        ax.annotate(f" longest in training: {train_bits} bits", xy=(train_bits, 0.03),
+                    xycoords=("data", "axes fraction"), fontsize=9, color="0.3")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(lengths, [f"{int(n)}" for n in lengths])
+    ax.minorticks_off()
+    span = max(1.0 - lowest, 0.01)
+    ax.set_ylim(lowest - 0.15 * span, 1.0 + 0.1 * span)
+    ax.set_xlabel("operand length (bits)")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=9, loc="lower left")
+    return fig
+
+
+def unit_scores(scores, *, highlight=(), ylabel: str = "score", chance: float | None = None,
+                title: str | None = None):
+    """One bar per hidden unit; the units in ``highlight`` are drawn dark and hatched.
+
+    ``scores`` (H,) is a number per unit (such as how well that unit alone
+    decodes the carry); ``chance`` draws a reference line. Returns the ``Figure``.
+    """
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim != 1 or scores.size == 0:
+        raise ValueError(f"scores must be a non-empty 1-D array, got {scores.shape}")
+    fig, ax = plt.subplots(figsize=(7.0, 3.2))
+    marked = np.isin(np.arange(scores.size), list(highlight))
+    ax.bar(np.arange(scores.size), scores, color=np.where(marked, PALETTE["blue"], "0.75"),
+           edgecolor="black", linewidth=0.6)
+    for j in np.flatnonzero(marked):
+        ax.patches[j].set_hatch("//")
+    if chance is not None:
+        ax.axhline(chance, color="0.3", linestyle="--", linewidth=1.0)
+        ax.annotate("chance", xy=(scores.size - 0.5, chance), xytext=(0, 3),
+                    textcoords="offset points", ha="right", fontsize=9, color="0.3")
+    ax.set_xticks(np.arange(scores.size))
+    ax.set_xlabel("hidden unit")
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="x", visible=False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def step_curves(curves: dict, *, threshold: float | None = 0.5, ylabel: str = "probability",
+                xlabel: str = "step $t$", shade=None, title: str | None = None):
+    """Values along the steps of one input, one line per model (such as a carry read-out).
+
+    ``curves`` maps a label to values ``(T,)``; ``threshold`` draws the
+    decision line; ``shade`` is an optional ``(first, last)`` range of steps
+    drawn grey behind the lines. Returns the ``Figure``.
+    """
+    if not curves:
+        raise ValueError("curves must map at least one label to values")
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    if shade is not None:
+        ax.axvspan(shade[0] - 0.5, shade[1] + 0.5, color="0.9", zorder=0)
+    for i, (label, values) in enumerate(curves.items()):
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1:
+            raise ValueError(f"curves[{label!r}] must be 1-D, got shape {values.shape}")
+        ax.plot(np.arange(values.size), values, label=label, markersize=4,
+                markevery=max(1, values.size // 12), **series_style(i))
+    if threshold is not None:
+        ax.axhline(threshold, color="0.3", linestyle=":", linewidth=1.0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=9, loc="best")
     return fig
