@@ -17,6 +17,7 @@ When the site, playwright or Chromium is missing, the tests fail if the
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -68,7 +69,8 @@ def browser():
         missing("the playwright package is not installed (it is in requirements.txt)")
     executable = chromium_path()
     if executable is None:
-        missing("Chromium is not installed (Debian: apt-get install chromium)")
+        where = os.environ.get("GRUBOOK_CHROMIUM") or "chromium on the PATH"
+        missing(f"Chromium not found ({where}); on Debian: apt-get install chromium")
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
