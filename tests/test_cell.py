@@ -152,3 +152,12 @@ def test_set_params_refuses_wrong_shapes():
     cell.build((None, 2))
     with pytest.raises(ValueError, match="must have shape"):
         set_params(cell, random_params(2, 3, 0, reset_after=True))
+
+
+def test_gates_converts_inputs_and_needs_a_built_cell():
+    cell = GRUCell(3)
+    with pytest.raises(ValueError, match="must be built"):
+        cell.gates(np.zeros((1, 2)), np.zeros((1, 3)))
+    cell.build((None, 2))
+    trace = cell.gates(np.zeros((1, 2)), np.zeros((1, 3)))  # float64 in, float32 out
+    assert trace.h.dtype == tf.float32 and tuple(trace.h.shape) == (1, 3)

@@ -73,7 +73,15 @@ class GRUCell(keras.layers.Layer):
         )
 
     def gates(self, inputs, h_prev) -> GRUTrace:
-        """One step with everything it computes: ``z, r, h_tilde, h``, each (B, H)."""
+        """One step with everything it computes: ``z, r, h_tilde, h``, each (B, H).
+
+        ``inputs`` (B, D) and ``h_prev`` (B, H) are converted to the cell's dtype.
+        """
+        if not self.built:
+            raise ValueError("the cell must be built before gates() is called: call it on an "
+                             "input, or cell.build((None, input_dim))")
+        inputs = tf.convert_to_tensor(inputs, dtype=self.compute_dtype)
+        h_prev = tf.convert_to_tensor(h_prev, dtype=self.compute_dtype)
         input_bias, recurrent_bias = (
             (self.bias[0], self.bias[1]) if self.reset_after else (self.bias, None)
         )
