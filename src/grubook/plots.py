@@ -573,10 +573,17 @@ def accuracy_vs_length(lengths, curves: dict, *, train_bits: int | None = None,
         ax.plot(lengths, values, label=label, markersize=5, **series_style(i))
     if train_bits is not None:
         ax.axvline(train_bits, color="0.4", linewidth=1.0)
-        ax.annotate(f" longest in training: {train_bits} bits", xy=(train_bits, 0.03),
-                    xycoords=("data", "axes fraction"), fontsize=9, color="0.3")
+        ax.annotate(f"longest in training: {train_bits} bits", xy=(train_bits, 0.5),
+                    xycoords=("data", "axes fraction"), xytext=(4, 0),
+                    textcoords="offset points", rotation=90, va="center", fontsize=9,
+                    color="0.3")
     ax.set_xscale("log", base=2)
-    ax.set_xticks(lengths, [f"{int(n)}" for n in lengths])
+    labels, last = [], None
+    for n in lengths:  # no label for a length too close to the previous one (1000, 1024)
+        close = last is not None and n < 1.2 * last
+        labels.append("" if close else f"{int(n)}")
+        last = last if close else n
+    ax.set_xticks(lengths, labels)
     ax.minorticks_off()
     span = max(1.0 - lowest, 0.01)
     ax.set_ylim(lowest - 0.15 * span, 1.0 + 0.1 * span)
