@@ -148,3 +148,63 @@ def test_length_sweep_of_a_random_network_is_not_exact():
     assert sweep["lengths"] == [8, 16]
     assert set(sweep["cases"]) == set(ADVERSARIAL_CASES)
     assert not all_exact(sweep)
+
+
+def test_chapter_5_figures_draw_what_they_are_given():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from grubook import plots
+
+    params, _ = hand_built_adder()
+    x, _ = addition_batch(1, 9, rng=0)
+    trace = trace_adder(params, x)
+    one = type(trace)(*(part[0] for part in trace))
+    rows = {"a": x[0, :, 0], "b": x[0, :, 1]}
+    fig = plots.gate_heatmaps(rows, one, units=[1, 2], unit_labels=["carry", "k >= 3"])
+    heatmaps = [ax for ax in fig.axes if ax.get_images()]
+    assert len(heatmaps) == 5
+    np.testing.assert_allclose(heatmaps[4].get_images()[0].get_array(), one.h[:, [1, 2]].T)
+    assert [t.get_text() for t in heatmaps[1].get_yticklabels()] == ["carry", "k >= 3"]
+    with pytest.raises(ValueError, match="bit_rows"):
+        plots.gate_heatmaps({"a": [0, 1]}, one)
+    fig2 = plots.accuracy_vs_length([8, 16, 1000, 1024], {"m": [1, 1, 0.9, 0.8]}, train_bits=8)
+    line = fig2.axes[0].get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), [1, 1, 0.9, 0.8])
+    labels = [t.get_text() for t in fig2.axes[0].get_xticklabels()]
+    assert labels == ["8", "16", "1000", ""]
+    with pytest.raises(ValueError, match="curves"):
+        plots.accuracy_vs_length([8, 16], {"m": [1.0]})
+    fig3 = plots.unit_scores([0.5, 0.9, 0.6], highlight=[1])
+    assert [p.get_hatch() for p in fig3.axes[0].patches] == [None, "//", None]
+    fig4 = plots.step_curves({"p": np.linspace(0, 1, 5)}, shade=(1, 3))
+    np.testing.assert_allclose(fig4.axes[0].get_lines()[0].get_ydata(), np.linspace(0, 1, 5))
+    plt.close("all")
+
+
+def test_noisy_adder_starts_as_the_plain_adder_and_is_noisy_only_in_training():
+    import keras
+
+    from grubook.analysis import NoisyStateGRUCell, build_noisy_adder
+    from grubook.model import build_adder
+
+    keras.utils.set_random_seed(0)
+    noisy, plain = build_noisy_adder(3, 0.5, seed=4), build_adder(3, seed=4)
+    for a, b in zip(noisy.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    x, _ = addition_batch(4, 6, rng=0)
+    quiet = keras.ops.convert_to_numpy(noisy(x, training=False))
+    np.testing.assert_allclose(quiet, keras.ops.convert_to_numpy(plain(x)), atol=1e-6)
+    jittered = keras.ops.convert_to_numpy(noisy(x, training=True))
+    assert np.abs(jittered - quiet).max() > 1e-3
+    with pytest.raises(ValueError, match="state_noise"):
+        NoisyStateGRUCell(2, state_noise=-0.1)
+
+
+def test_train_with_recipe_rejects_unknown_recipes():
+    from grubook.analysis import train_with_recipe
+
+    with pytest.raises(ValueError, match="recipe"):
+        train_with_recipe("fastest", seed=0)
