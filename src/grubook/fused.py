@@ -68,23 +68,106 @@ def _split_biases(bias, units: int, reset_after: bool):
     return bias[0] + recurrent_zr, bias[1, 2 * units :]
 
 
-def _step(x_proj, h, u_zr, u_h, candidate_bias):
-    """One step: ``x_proj`` ``(B, 3H)`` (the precomputed input projection), ``h`` ``(B, H)``.
+def _scan(fn, elems, init, unroll: bool, reverse: bool = False):
+    """Run ``carry, out_t = fn(carry, elems[t])`` over the first axis of ``elems`` ``(T, ...)``.
 
-    ``u_zr`` ``(H, 2H)`` and ``u_h`` ``(H, H)`` are the blocks of the
-    recurrent kernel. With ``candidate_bias=None`` (``reset_after=False``)
-    the candidate uses ``(r * h) @ u_h``, else ``r * (h @ u_h + candidate_bias)``.
+    Unrolled (a Python loop, ``T`` static) or as one ``tf.while_loop`` with
+    ``TensorArray`` buffers; backwards in time with ``reverse``. Returns the
+    last carry and the outputs stacked in time order, ``(T, ...)``.
+    """
+    if unroll:
+        items = tf.unstack(elems)  # its gradient is one stack, not T slices
+        outputs = [None] * len(items)
+        carry = init
+        for t in reversed(range(len(items))) if reverse else range(len(items)):
+            carry, outputs[t] = fn(carry, items[t])
+        return carry, tf.stack(outputs)
+    steps = tf.shape(elems)[0]
+    inputs = tf.TensorArray(elems.dtype, size=steps).unstack(elems)
+    outputs = tf.TensorArray(elems.dtype, size=steps)
+
+    def body(i, carry, outputs):
+        t = steps - 1 - i if reverse else i
+        carry, out = fn(carry, inputs.read(t))
+        return i + 1, carry, outputs.write(t, out)
+
+    _, carry, outputs = tf.while_loop(
+        lambda i, *_: i < steps, body, (tf.constant(0), init, outputs), maximum_iterations=steps
+    )
+    return carry, outputs.stack()
+
+
+def _step_reset_before(h, x_proj, u_zr, u_h):
+    """One step with ``reset_after=False``: ``h`` ``(B, H)``, ``x_proj`` ``(B, 3H)``.
+
+    ``x_proj`` is the precomputed ``x_t @ W + b``; ``u_zr`` ``(H, 2H)`` and
+    ``u_h`` ``(H, H)`` are blocks of the recurrent kernel. Returns the new
+    state ``(B, H)`` and ``[h, z, r, h_tilde]`` ``(B, 4H)`` for the gradient.
     """
     units = u_h.shape[0]
     x_zr, x_h = tf.split(x_proj, [2 * units, units], axis=1)
-    if candidate_bias is None:
-        z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(h, u_zr)), 2, axis=1)
-        h_tilde = tf.tanh(x_h + tf.matmul(r * h, u_h))
-    else:
-        h_zr, h_h = tf.split(tf.matmul(h, tf.concat([u_zr, u_h], axis=1)), [2 * units, units], 1)
-        z, r = tf.split(tf.sigmoid(x_zr + h_zr), 2, axis=1)
-        h_tilde = tf.tanh(x_h + r * (h_h + candidate_bias))
-    return h + z * (h_tilde - h)  # = (1 - z) * h + z * h_tilde
+    z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(h, u_zr)), 2, axis=1)  # one product for both
+    h_tilde = tf.tanh(x_h + tf.matmul(r * h, u_h))
+    h_new = h + z * (h_tilde - h)  # = (1 - z) * h + z * h_tilde
+    return h_new, tf.concat([h_new, z, r, h_tilde], axis=1)
+
+
+def _step_reset_after(h, x_proj, recurrent_kernel, candidate_bias):
+    """One step with ``reset_after=True``: ``r * (h @ U_h + b)``; returns the new state twice."""
+    units = recurrent_kernel.shape[0]
+    x_zr, x_h = tf.split(x_proj, [2 * units, units], axis=1)
+    h_zr, h_h = tf.split(tf.matmul(h, recurrent_kernel), [2 * units, units], axis=1)
+    z, r = tf.split(tf.sigmoid(x_zr + h_zr), 2, axis=1)
+    h_tilde = tf.tanh(x_h + r * (h_h + candidate_bias))
+    h_new = h + z * (h_tilde - h)
+    return h_new, h_new
+
+
+def _backward_step(dh, elems, u_zr_t, u_h_t):
+    """One step back in time for ``reset_after=False``.
+
+    ``dh`` ``(B, H)`` is the gradient reaching ``h_t`` from later steps;
+    ``elems`` ``(B, 6H)`` packs the gradient of the output ``h_t`` and five
+    coefficients computed for all steps at once (see :func:`_fused_gradient`).
+    Returns the gradient for ``h_{t-1}`` and that of the step's three
+    pre-activations ``(B, 3H)``, which is also the gradient of ``x_proj``.
+    """
+    d_out, a_h, a_z, keep, r, a_r = tf.split(elems, 6, axis=1)
+    g = d_out + dh
+    d_pre_h = g * a_h  # through tanh and z
+    d_rh = tf.matmul(d_pre_h, u_h_t)  # gradient of r * h_{t-1}
+    d_pre_zr = tf.concat([g * a_z, d_rh * a_r], axis=1)
+    dh_prev = g * keep + d_rh * r + tf.matmul(d_pre_zr, u_zr_t)
+    return dh_prev, tf.concat([d_pre_zr, d_pre_h], axis=1)
+
+
+def _fused_gradient(xs, h0, kernel, u_zr, u_h, trace, d_states, unroll):
+    """Backpropagation through time for ``reset_after=False``, written out by hand.
+
+    ``xs`` ``(T, B, D)``, ``h0`` ``(B, H)``, ``trace`` ``(T, B, 4H)`` (the
+    forward's ``[h, z, r, h_tilde]``), ``d_states`` ``(T, B, H)``. Everything
+    that does not depend on the step before is done for all steps at once:
+    the coefficients before the loop, the weight gradients after it, each in
+    one matrix product. Returns the gradients of ``xs``, ``h0``, ``kernel``,
+    ``recurrent_kernel`` and ``bias``.
+    """
+    states, z, r, h_tilde = tf.split(trace, 4, axis=2)
+    h_prev = tf.concat([h0[None], states[:-1]], axis=0)
+    coefficients = tf.concat(
+        [d_states, z * (1.0 - h_tilde * h_tilde), (h_tilde - h_prev) * z * (1.0 - z),
+         1.0 - z, r, r * (1.0 - r) * h_prev], axis=2)
+    dh0, d_proj = _scan(
+        lambda dh, e: _backward_step(dh, e, tf.transpose(u_zr), tf.transpose(u_h)),
+        coefficients, tf.zeros_like(h0), unroll, reverse=True,
+    )
+    units = u_h.shape[0]
+    flat = lambda a: tf.reshape(a, (-1, a.shape[-1]))  # noqa: E731  (T, B, n) -> (T B, n)
+    d_zr, d_h = tf.split(flat(d_proj), [2 * units, units], axis=1)
+    d_kernel = tf.matmul(flat(xs), flat(d_proj), transpose_a=True)
+    d_recurrent = tf.concat([tf.matmul(flat(h_prev), d_zr, transpose_a=True),
+                             tf.matmul(flat(r * h_prev), d_h, transpose_a=True)], axis=1)
+    d_xs = tf.matmul(d_proj, kernel, transpose_b=True)
+    return d_xs, dh0, d_kernel, d_recurrent, tf.reduce_sum(d_proj, axis=(0, 1))
 
 
 def fused_gru_sequence(
@@ -94,27 +177,44 @@ def fused_gru_sequence(
 
     Weights in Keras's layout (see the module docstring). Returns ``(B, T, H)``;
     ``[:, t]`` is the state after reading ``inputs[:, t]``. ``unroll`` is
-    True, False or ``"auto"`` (see :func:`should_unroll`).
+    True, False or ``"auto"`` (see :func:`should_unroll`). With
+    ``reset_after=False`` the gradient is the hand-written
+    :func:`_fused_gradient`; with True, TensorFlow differentiates the loop.
     """
     inputs = tf.convert_to_tensor(inputs)
     if inputs.shape.rank != 3:
         raise ValueError(f"inputs must have rank 3 (batch, time, input_dim), got {inputs.shape}")
+    h0, kernel, recurrent_kernel, bias = (
+        tf.convert_to_tensor(a, dtype=inputs.dtype) for a in (h0, kernel, recurrent_kernel, bias)
+    )
+    unrolled = should_unroll(inputs.shape[1], unroll)
     units = recurrent_kernel.shape[0]
-    input_bias, candidate_bias = _split_biases(bias, units, reset_after)
-    u_zr, u_h = tf.split(recurrent_kernel, [2 * units, units], axis=1)
+    if reset_after:
+        input_bias, candidate_bias = _split_biases(bias, units, reset_after)
+        x_proj = tf.matmul(tf.transpose(inputs, (1, 0, 2)), kernel) + input_bias  # (T, B, 3H)
+        _, states = _scan(
+            lambda h, x: _step_reset_after(h, x, recurrent_kernel, candidate_bias),
+            x_proj, h0, unrolled,
+        )
+        return tf.transpose(states, (1, 0, 2))
 
-    def step(h, x_proj_t):
-        return _step(x_proj_t, h, u_zr, u_h, candidate_bias)
+    @tf.custom_gradient
+    def run(inputs, h0, kernel, recurrent_kernel, bias):
+        xs = tf.transpose(inputs, (1, 0, 2))  # time-major (T, B, D)
+        x_proj = tf.matmul(xs, kernel) + bias  # all input projections: one product
+        u_zr, u_h = tf.split(recurrent_kernel, [2 * units, units], axis=1)
+        _, trace = _scan(lambda h, x: _step_reset_before(h, x, u_zr, u_h), x_proj, h0, unrolled)
 
-    if should_unroll(inputs.shape[1], unroll):
-        x_proj = tf.matmul(inputs, kernel) + input_bias  # (B, T, 3H): one product
-        h, states = h0, []
-        for x_proj_t in tf.unstack(x_proj, axis=1):  # its gradient is one stack
-            h = step(h, x_proj_t)
-            states.append(h)
-        return tf.stack(states, axis=1)
-    x_proj = tf.matmul(tf.transpose(inputs, (1, 0, 2)), kernel) + input_bias  # (T, B, 3H)
-    return tf.transpose(tf.scan(step, x_proj, h0), (1, 0, 2))
+        def gradient(d_outputs):
+            d_states = tf.transpose(d_outputs, (1, 0, 2))
+            d_xs, dh0, d_kernel, d_recurrent, d_bias = _fused_gradient(
+                xs, h0, kernel, u_zr, u_h, trace, d_states, unrolled
+            )
+            return tf.transpose(d_xs, (1, 0, 2)), dh0, d_kernel, d_recurrent, d_bias
+
+        return tf.transpose(trace[..., :units], (1, 0, 2)), gradient
+
+    return run(inputs, h0, kernel, recurrent_kernel, bias)
 
 
 @keras.saving.register_keras_serializable(package="grubook")
