@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ __all__ = [
     "make_runner",
     "check_variants",
     "time_interleaved",
+    "xla_loop_buffers",
     "benchmark",
     "format_table",
     "parse_shape",
@@ -87,7 +89,7 @@ _MODEL_CELL = {
 
 
 def problems(batch: int, steps: int, seed: int = 0):
-    """Random addition problems with exactly ``steps`` time steps: ``x`` (B, T, 2), ``y`` (B, T, 1)."""
+    """Random addition problems of exactly ``steps`` steps: ``x`` (B, T, 2), ``y`` (B, T, 1)."""
     x, y = addition_batch(batch, max(steps - 1, 1), seed)
     return x[:, :steps], y[:, :steps]
 
@@ -260,6 +262,43 @@ def time_interleaved(
     return seconds
 
 
+def _hlo_computations(hlo: str) -> dict[str, list[str]]:
+    """The instructions of each computation in an HLO module's text, by name."""
+    computations, current = {}, None
+    for line in hlo.splitlines():
+        match = re.match(r"^(?:ENTRY )?%?([\w.\-]+) .*\{$", line)
+        if match:
+            current = computations.setdefault(match.group(1), [])
+        elif current is not None:
+            current.append(line)
+    return computations
+
+
+def xla_loop_buffers(function, x, y, steps: int) -> list[dict]:
+    """What each XLA while loop of a compiled step does with buffers ``steps`` long.
+
+    ``function`` is a ``tf.function(jit_compile=True)`` taking ``x, y``. For
+    each while loop in XLA's optimised program (forward loops first, as XLA
+    lists them), counts the instructions of its body that write one step into
+    a ``(steps, ...)`` buffer (``dynamic-update-slice``: cheap, in place) and
+    those that ``copy`` a whole ``(steps, ...)`` buffer (every iteration: a
+    cost that grows with the length, so a loop of T steps costs O(T²)).
+    Returns ``[{"writes": int, "copies": int}, ...]``.
+    """
+    hlo = function.experimental_get_compiler_ir(x, y)(stage="optimized_hlo")
+    computations = _hlo_computations(hlo)
+    long_buffer = rf"= f32\[{check_positive_int(steps, 'steps')},[^\]]*\]\S*"
+    loops = []
+    for body in re.findall(r"body=%?([\w.\-]+)", hlo):
+        lines = computations.get(body, [])
+        loops.append({
+            "writes": sum(bool(re.search(long_buffer + r" fusion\(", line))
+                          and "dynamic-update-slice" in line for line in lines),
+            "copies": sum(bool(re.search(long_buffer + r" copy\(", line)) for line in lines),
+        })
+    return loops
+
+
 @dataclass
 class Timing:
     """One row of the table: the median seconds per call and ratios to the baselines."""
@@ -302,7 +341,7 @@ def benchmark(
         for mode in modes:
             runners = {v: make_runner(v, mode, models) for v in variants}
             timed = time_interleaved(
-                {v: (lambda r=r: r(x, y)) for v, r in runners.items()},
+                {v: (lambda r=r, x=x, y=y: r(x, y)) for v, r in runners.items()},
                 rounds=rounds, repetitions=repetitions, warmup=warmup,
             )
             medians = {v: float(np.median(s)) for v, s in timed.items()}

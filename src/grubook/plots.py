@@ -651,3 +651,44 @@ def step_curves(curves: dict, *, threshold: float | None = 0.5, ylabel: str = "p
         ax.set_title(title)
     ax.legend(fontsize=9, loc="best")
     return fig
+
+
+# Chapter 6: making it fast
+
+
+def plot_speed(rows, baseline: str = "Keras GRU"):
+    """Median time per call of each variant, one panel per shape (log scale).
+
+    ``rows`` are ``grubook.bench.Timing`` records (``batch``, ``steps``,
+    ``mode``, ``variant``, ``median_seconds``); the training step is drawn
+    solid, the forward pass hatched, and ``baseline``'s training time as a
+    dashed line, so that the figure reads in grey-scale.
+    """
+    use_style()
+    shapes = list(dict.fromkeys((r.batch, r.steps) for r in rows))
+    variants = list(dict.fromkeys(r.variant for r in rows))
+    modes = [m for m in ("train", "forward") if any(r.mode == m for r in rows)]
+    size = (3.3 * len(shapes) + 1.4, 0.42 * len(variants) + 1.6)
+    fig, axes = plt.subplots(1, len(shapes), figsize=size, sharey=True, squeeze=False)
+    height = 0.8 / len(modes)
+    for ax, (batch, steps) in zip(axes[0], shapes, strict=True):
+        for j, mode in enumerate(modes):
+            times = {r.variant: 1e3 * r.median_seconds for r in rows
+                     if (r.batch, r.steps, r.mode) == (batch, steps, mode)}
+            positions = [i + (j - (len(modes) - 1) / 2) * height for i in range(len(variants))]
+            ax.barh(positions, [times.get(v, float("nan")) for v in variants], height=height,
+                    color=series_style(j)["color"], hatch="" if mode == "train" else "///",
+                    edgecolor="black", linewidth=0.5,
+                    label="training step" if mode == "train" else "forward pass")
+        base = [1e3 * r.median_seconds for r in rows
+                if (r.batch, r.steps, r.variant) == (batch, steps, baseline) and r.mode == modes[0]]
+        if base:
+            ax.axvline(base[0], color="black", linestyle="--", linewidth=1.0)
+        ax.set_xscale("log")
+        ax.set_title(f"batch {batch} × {steps} steps")
+        ax.set_xlabel("median ms per call (log)")
+        ax.grid(axis="y", visible=False)
+    axes[0, 0].set_yticks(range(len(variants)), variants)
+    axes[0, 0].invert_yaxis()
+    axes[0, -1].legend(loc="lower right", fontsize=9)
+    return fig
