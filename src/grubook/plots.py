@@ -373,11 +373,16 @@ _CURVE_LABELS = {
 }
 
 
-def _mark_step(ax, step: int, style: dict, text: str | None) -> None:
-    """A vertical line at ``step`` in a run's colour and line style, with an optional label."""
+def _mark_step(ax, step: int, style: dict, text: str | None, height: float = 0.5) -> None:
+    """A vertical line at ``step`` in a run's colour and line style, with an optional label.
+
+    The label is written upright beside the line, centred at ``height`` (a
+    fraction of the axes' height), so that labels of several runs can be
+    stacked without overlapping.
+    """
     ax.axvline(step, color=style["color"], linestyle=style["linestyle"], linewidth=1.2)
     if text:
-        ax.annotate(text, xy=(step, 0.5), xycoords=("data", "axes fraction"),
+        ax.annotate(text, xy=(step, height), xycoords=("data", "axes fraction"),
                     xytext=(4, 0), textcoords="offset points", fontsize=9,
                     color=style["color"], rotation=90, va="center")
 
@@ -412,8 +417,8 @@ def learning_curves(runs: dict, *, metrics=("loss", "bit_accuracy", "exact_match
             ax.plot(steps, values, label=label, markevery=max(1, steps.size // 8),
                     markersize=5, **style)
             if label in mark and mark[label] is not None:
-                text = f"100 % at step {mark[label]}" if metric == metrics[-1] else None
-                _mark_step(ax, mark[label], style, text)
+                text = f"step {mark[label]}" if metric == metrics[-1] else None
+                _mark_step(ax, mark[label], style, text, height=0.65 - 0.3 * (i % 2))
     for ax, metric in zip(axes[0], metrics, strict=True):
         ax.set_xlabel("training step")
         ax.set_title(_CURVE_LABELS[metric])
@@ -449,7 +454,7 @@ def loss_gradients(logits, curves: dict, *, title: str = "How hard each loss pus
         ax.plot(logits, values, label=label, markevery=max(1, logits.size // 10),
                 markersize=5, **series_style(i))
     ax.axvspan(logits.min(), 0.0, color="0.85", zorder=0)
-    ax.text(0.03, 0.95, "wrong side:\nthe bit reads as 0", transform=ax.transAxes,
+    ax.text(0.03, 0.55, "wrong side:\nthe bit reads as 0", transform=ax.transAxes,
             va="top", fontsize=9)
     ax.set_xlabel(r"logit $a$ (the prediction is $\sigma(a)$, the target is 1)")
     ax.set_ylabel(r"$|\partial \ell / \partial a|$")
