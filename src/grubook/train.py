@@ -32,6 +32,11 @@ __all__ = [
     "held_out_set",
     "train_adder",
     "make_train_step",
+    "fresh_batches",
+    "first_step_at",
+    "keras_bit_accuracy",
+    "keras_exact_match",
+    "adder_metrics",
 ]
 
 DEFAULT_LEARNING_RATE = 1e-2
@@ -45,21 +50,38 @@ class TrainingHistory:
 
     ``loss`` has one entry per training step; ``eval_steps`` and
     ``eval_exact`` hold the step numbers (1-based) at which held-out
-    exact-match accuracy was measured and its values.
+    exact-match accuracy was measured and its values; ``eval_loss`` and
+    ``eval_bit_accuracy`` hold the held-out loss and per-bit accuracy
+    measured at the same steps.
     """
 
     loss: list[float] = field(default_factory=list)
     eval_steps: list[int] = field(default_factory=list)
     eval_exact: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    eval_loss: list[float] = field(default_factory=list)
+    eval_bit_accuracy: list[float] = field(default_factory=list)
 
     @property
     def steps_to_exact(self) -> int | None:
         """The first measured step with 100 % held-out exact-match, or None."""
-        for step, accuracy in zip(self.eval_steps, self.eval_exact, strict=True):
-            if accuracy == 1.0:
-                return step
-        return None
+        return first_step_at(self.eval_steps, self.eval_exact)
+
+
+def first_step_at(steps, values, target: float = 1.0) -> int | None:
+    """The first of ``steps`` whose entry in ``values`` is ``>= target``, or None.
+
+    ``steps`` and ``values`` are sequences of the same length, e.g. the
+    evaluation steps and held-out exact-match accuracies of a run.
+    """
+    if len(steps) != len(values):
+        raise ValueError(
+            f"steps and values must have the same length, got {len(steps)} and {len(values)}"
+        )
+    for step, value in zip(steps, values, strict=True):
+        if value >= target:
+            return int(step)
+    return None
 
 
 def exact_match(y_true, y_prob) -> np.ndarray:
@@ -86,7 +108,55 @@ def evaluate(model: keras.Model, n_bits: int = 32, n_samples: int = 1000, seed: 
     """
     x, y = held_out_set(check_positive_int(n_bits, "n_bits"),
                         check_positive_int(n_samples, "n_samples"), seed)
-    return float(exact_match(y, model.predict_on_batch(x)).mean())
+    # A direct call, not predict_on_batch: that traces a new tf.function per
+    # model, and TensorFlow warns about the retracing when many models are built.
+    return float(exact_match(y, keras.ops.convert_to_numpy(model(x, training=False))).mean())
+
+
+def keras_exact_match(y_true, y_prob):
+    """Per problem, 1.0 if every bit is right, else 0.0: ``(B, T, 1)`` tensors -> ``(B,)``.
+
+    The TensorFlow twin of :func:`exact_match`, usable as a Keras metric.
+    """
+    correct = tf.equal(y_prob > 0.5, y_true > 0.5)
+    return tf.cast(tf.reduce_all(correct, axis=[1, 2]), tf.float32)
+
+
+def keras_bit_accuracy(y_true, y_prob):
+    """Per problem, the fraction of its bits that are right: ``(B, T, 1)`` tensors -> ``(B,)``.
+
+    Every problem in a batch has the same ``T``, so the mean over problems is
+    the fraction of all bits that are right, as :func:`bit_accuracy` computes.
+    """
+    correct = tf.cast(tf.equal(y_prob > 0.5, y_true > 0.5), tf.float32)
+    return tf.reduce_mean(correct, axis=[1, 2])
+
+
+def adder_metrics() -> list:
+    """Fresh Keras metrics ``bit_accuracy`` and ``exact_match`` for ``model.compile``."""
+    return [
+        keras.metrics.MeanMetricWrapper(keras_bit_accuracy, name="bit_accuracy"),
+        keras.metrics.MeanMetricWrapper(keras_exact_match, name="exact_match"),
+    ]
+
+
+def fresh_batches(batch_size: int = 64, n_bits: int = 8, seed: int = 0):
+    """An endless generator of fresh random problems, ``(x, y)`` per batch.
+
+    ``x`` float32 ``(batch_size, n_bits + 1, 2)``, ``y`` float32
+    ``(batch_size, n_bits + 1, 1)``, drawn by :func:`addition_batch` from
+    ``seed``'s random stream: the batches ``train_adder`` trains on, in the
+    same order, so ``model.fit`` can be given exactly the same data.
+    """
+    batch_size = check_positive_int(batch_size, "batch_size")
+    n_bits = check_positive_int(n_bits, "n_bits")
+    rng = as_rng(check_int(seed, "seed", minimum=0), "seed")
+
+    def generate():
+        while True:
+            yield addition_batch(batch_size, n_bits, rng)
+
+    return generate()
 
 
 def make_train_step(model: keras.Model, optimizer, loss_fn):
@@ -104,12 +174,18 @@ def make_train_step(model: keras.Model, optimizer, loss_fn):
 
 
 def _progress_bar(steps: int, progress: bool | None):
-    """A tqdm bar in notebooks and terminals when asked, else None."""
+    """A text tqdm bar on stdout when asked, else None.
+
+    A text bar (not ``tqdm.auto``) works the same in terminals and in notebooks
+    with or without ``ipywidgets``, and its stored output is plain text.
+    """
     if not progress:
         return None
-    from tqdm.auto import tqdm
+    import sys
 
-    return tqdm(total=steps, desc="training", unit="step")
+    from tqdm import tqdm
+
+    return tqdm(total=steps, desc="training", unit="step", file=sys.stdout)
 
 
 def train_adder(
@@ -125,6 +201,7 @@ def train_adder(
     stop_at_exact: bool = False,
     loss: str | keras.losses.Loss = "binary_crossentropy",
     progress: bool = False,
+    final_learning_rate: float | None = None,
 ) -> TrainingHistory:
     """Train ``model`` with Adam on fresh random ``n_bits``-bit problems at each step.
 
@@ -133,6 +210,10 @@ def train_adder(
     ``stop_at_exact`` training ends at the first 100 % measurement. The
     training problems come from ``seed``'s random stream, the held-out ones
     from a fixed, separate seed. Returns a :class:`TrainingHistory`.
+
+    ``final_learning_rate`` (optional, added for chapter 5): when given, the
+    learning rate decays from ``learning_rate`` to it along a cosine over
+    ``steps`` steps; None (the default) keeps it constant.
     """
     steps = check_positive_int(steps, "steps")
     batch_size = check_positive_int(batch_size, "batch_size")
@@ -142,21 +223,32 @@ def train_adder(
         learning_rate, bool
     ):
         raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
-    rng = as_rng(check_int(seed, "seed", minimum=0), "seed")
+    batches = fresh_batches(batch_size, n_bits, seed)
     x_held, y_held = held_out_set(check_positive_int(eval_bits, "eval_bits"),
                                   check_positive_int(eval_samples, "eval_samples"))
+    if final_learning_rate is not None:
+        if not (isinstance(final_learning_rate, float | int) and
+                0 < final_learning_rate <= learning_rate) or isinstance(final_learning_rate, bool):
+            raise ValueError("final_learning_rate must be None or a number in "
+                             f"(0, learning_rate], got {final_learning_rate!r}")
+        learning_rate = keras.optimizers.schedules.CosineDecay(
+            learning_rate, steps, alpha=final_learning_rate / learning_rate)
     optimizer = keras.optimizers.Adam(learning_rate)
-    train_step = make_train_step(model, optimizer, keras.losses.get(loss))
+    loss_fn = keras.losses.get(loss)
+    train_step = make_train_step(model, optimizer, loss_fn)
     predict = tf.function(lambda x: model(x, training=False))
     history = TrainingHistory()
     bar = _progress_bar(steps, progress)
     start = time.perf_counter()
     for step in range(1, steps + 1):
-        x, y = addition_batch(batch_size, n_bits, rng)
+        x, y = next(batches)
         history.loss.append(float(train_step(x, y)))
         if step % eval_every == 0 or step == steps:
+            y_prob = predict(x_held)
             history.eval_steps.append(step)
-            history.eval_exact.append(float(exact_match(y_held, predict(x_held)).mean()))
+            history.eval_exact.append(float(exact_match(y_held, y_prob).mean()))
+            history.eval_loss.append(float(tf.reduce_mean(loss_fn(y_held, y_prob))))
+            history.eval_bit_accuracy.append(bit_accuracy(y_held, y_prob))
         if bar is not None:
             bar.update(1)
             bar.set_postfix(loss=f"{history.loss[-1]:.4f}")
@@ -179,6 +271,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     from grubook.model import build_adder
 
+    tf.config.experimental.enable_op_determinism()
     start = time.perf_counter()
     results = []
     print(f"{'seed':>4}  {'steps to 100%':>13}  {'final loss':>10}  {'seconds':>7}")
