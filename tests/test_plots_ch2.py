@@ -1,5 +1,6 @@
-"""Tests of chapter 2's figure helpers: the curves drawn are the norms given, and
-the cell diagram carries the symbols of the equations."""
+"""Tests of chapter 2's figure helpers: the curves drawn are the norms given, the
+zero crossings are where the values change sign, and the cell diagram carries
+the symbols of the equations."""
 
 import matplotlib
 
@@ -9,7 +10,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from grubook.plots import gradient_norm_figure, gru_cell_diagram  # noqa: E402
+from grubook.plots import (  # noqa: E402
+    gradient_norm_figure,
+    gru_cell_diagram,
+    zero_crossings,
+    zero_crossings_figure,
+)
 
 
 def test_gradient_norm_figure_draws_each_curve_against_its_distance():
@@ -93,3 +99,49 @@ def test_cell_diagram_has_the_equations_symbols():
     box_texts = {t.get_text() for t in ax.texts}
     assert {r"$\sigma$", r"$\tanh$", "reset gate", "update gate", "candidate"} <= box_texts
     plt.close(fig)
+
+
+def test_zero_crossings_of_a_cubic_are_its_roots():
+    x = np.linspace(-3, 3, 601)
+    roots = zero_crossings(x, (x + 2.0) * (x - 0.5) * (x - 1.7))
+    np.testing.assert_allclose(roots, [-2.0, 0.5, 1.7], atol=1e-3)
+
+
+def test_zero_crossings_ignore_touching_zero_without_a_sign_change():
+    x = np.linspace(-1, 1, 201)  # includes 0 exactly
+    assert zero_crossings(x, x**2).size == 0
+    np.testing.assert_allclose(zero_crossings(x, x**3), [0.0], atol=1e-12)
+    assert zero_crossings(x, np.ones_like(x)).size == 0
+
+
+@pytest.mark.parametrize(
+    ("inputs", "values", "message"),
+    [
+        (np.arange(3.0), np.arange(4.0), "same shape"),
+        (np.ones((2, 2)), np.ones((2, 2)), "1-D"),
+        (np.array([0.0, 2.0, 1.0]), np.array([1.0, -1.0, 1.0]), "increasing"),
+    ],
+)
+def test_zero_crossings_refuse_bad_input(inputs, values, message):
+    with pytest.raises(ValueError, match=message):
+        zero_crossings(inputs, values)
+
+
+def test_zero_crossings_figure_marks_each_crossing_and_counts_them():
+    x = np.linspace(-3, 3, 301)
+    fig = zero_crossings_figure(x, {"cubic": x**3 - x, "line": x - 1.0},
+                                xlabel="x", ylabel="y")
+    ax = fig.axes[0]
+    markers = {line.get_gid(): line for line in ax.get_lines() if line.get_gid()}
+    np.testing.assert_allclose(np.sort(markers["crossings-0"].get_xdata()), [-1, 0, 1],
+                               atol=1e-3)
+    np.testing.assert_allclose(markers["crossings-1"].get_xdata(), [1.0], atol=1e-3)
+    assert np.all(markers["crossings-0"].get_ydata() == 0)
+    labels = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert labels == ["cubic: 3 sign changes", "line: 1 sign change"]
+    # later markers are smaller, so a shared crossing shows both
+    assert markers["crossings-1"].get_markersize() < markers["crossings-0"].get_markersize()
+    assert ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at least one"):
+        zero_crossings_figure(x, {}, xlabel="x", ylabel="y")
