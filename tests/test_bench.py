@@ -31,10 +31,12 @@ def test_parse_args_defaults_and_options():
                              "--warmup", "0"])
     assert args.shapes == [(8, 3), (16, 5)] and args.variants == ["fused", "Keras GRU"]
     assert (args.modes, args.rounds, args.repetitions, args.warmup) == (["train"], 2, 4, 0)
+    assert bench.parse_args(["--eager-max-steps", "5"]).eager_max_steps == 5
 
 
 @pytest.mark.parametrize("argv", [["--rounds", "0"], ["--repetitions", "-1"],
                                   ["--warmup", "-1"], ["--variants", "cuDNN"],
+                                  ["--eager-max-steps", "-2"],
                                   ["--shapes", "64"], ["--units", "0"]])
 def test_parse_args_refuses(argv, capsys):
     with pytest.raises(SystemExit):
@@ -86,8 +88,9 @@ def test_check_variants_catches_a_difference():
 
 
 def test_benchmark_rows_and_table():
-    rows = bench.benchmark(shapes=[(4, 3)], variants=["fused", "Keras GRU"], modes=["forward"],
-                           units=4, rounds=1, repetitions=1, warmup=0)
+    rows = bench.benchmark(shapes=[(4, 3)], variants=["eager loop", "fused", "Keras GRU"],
+                           modes=["forward"], units=4, rounds=1, repetitions=1, warmup=0,
+                           eager_max_steps=2)
     assert [(r.variant, r.mode) for r in rows] == [("fused", "forward"), ("Keras GRU", "forward")]
     assert rows[1].ratio == {"Keras GRU": 1.0} and rows[0].median_seconds > 0
     table = bench.format_table(rows)

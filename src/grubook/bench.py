@@ -45,6 +45,7 @@ __all__ = [
     "BASELINES",
     "Timing",
     "CHECK_STEPS",
+    "EAGER_MAX_STEPS",
     "problems",
     "loop_sequence",
     "build_variant_models",
@@ -74,6 +75,8 @@ DEFAULT_SHAPES = ((64, 9), (64, 1000), (4096, 9))
 BASELINES = ("Keras GRU", "Keras GRU + XLA")
 """The variants every other one is compared with (ratios = time / baseline time)."""
 
+EAGER_MAX_STEPS = 100
+"""By default the eager loop is timed only on sequences of at most this many steps."""
 CHECK_STEPS = 50
 """Longest sequence :func:`benchmark` checks on (longer than the fused layer unrolls)."""
 
@@ -322,30 +325,37 @@ def benchmark(
     warmup: int = 2,
     seed: int = 0,
     check: bool = True,
+    eager_max_steps: int = EAGER_MAX_STEPS,
+    models: dict | None = None,
 ) -> list[Timing]:
     """Time ``variants`` in ``modes`` at each ``(batch, steps)`` shape, interleaved.
 
     With ``check`` the variants are first proved equal (:func:`check_variants`
-    on 8 sequences of the shape's length, at most :data:`CHECK_STEPS`). Ratios are against each
-    of :data:`BASELINES` that was timed in the same block of rounds.
+    on 8 sequences of the shape's length, at most :data:`CHECK_STEPS`). Ratios
+    are against each of :data:`BASELINES` timed in the same rounds. The eager
+    loop is left out of shapes with more than ``eager_max_steps`` steps (it
+    takes seconds per call there). ``models`` defaults to
+    ``build_variant_models(units, seed=seed)``.
     """
     variants = _check_variants(variants)
-    models = build_variant_models(units, seed=seed)
+    eager_max_steps = check_int(eager_max_steps, "eager_max_steps", minimum=0)
+    models = build_variant_models(units, seed=seed) if models is None else models
     rows, checked = [], set()
     for batch, steps in shapes:
         batch, steps = check_positive_int(batch, "batch"), check_positive_int(steps, "steps")
+        timed_here = [v for v in variants if v != "eager loop" or steps <= eager_max_steps]
         if check and min(steps, CHECK_STEPS) not in checked:
             checked.add(min(steps, CHECK_STEPS))
             check_variants(models, *problems(8, min(steps, CHECK_STEPS), seed), variants)
         x, y = (tf.constant(a) for a in problems(batch, steps, seed))
         for mode in modes:
-            runners = {v: make_runner(v, mode, models) for v in variants}
+            runners = {v: make_runner(v, mode, models) for v in timed_here}
             timed = time_interleaved(
                 {v: (lambda r=r, x=x, y=y: r(x, y)) for v, r in runners.items()},
                 rounds=rounds, repetitions=repetitions, warmup=warmup,
             )
             medians = {v: float(np.median(s)) for v, s in timed.items()}
-            for v in variants:
+            for v in timed_here:
                 ratio = {b: medians[v] / medians[b] for b in BASELINES if b in medians}
                 rows.append(Timing(batch, steps, mode, v, medians[v], timed[v], ratio))
     return rows
@@ -399,13 +409,18 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="calls of each variant per block (default 3)")
     parser.add_argument("--warmup", type=int, default=2,
                         help="untimed calls of each variant first (default 2)")
+    parser.add_argument("--eager-max-steps", type=int, default=EAGER_MAX_STEPS,
+                        help="time the eager loop only up to this many steps "
+                             f"(default {EAGER_MAX_STEPS})")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     for name in ("units", "rounds", "repetitions"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be an int >= 1, got {getattr(args, name)}")
-    if args.warmup < 0:
-        parser.error(f"--warmup must be an int >= 0, got {args.warmup}")
+    for name in ("warmup", "eager_max_steps", "seed"):
+        if getattr(args, name) < 0:
+            parser.error(f"--{name.replace('_', '-')} must be an int >= 0, "
+                         f"got {getattr(args, name)}")
     return args
 
 
@@ -414,7 +429,8 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     start = time.perf_counter()
     rows = benchmark(args.shapes, args.variants, args.modes, args.units, args.rounds,
-                     args.repetitions, args.warmup, args.seed)
+                     args.repetitions, args.warmup, args.seed,
+                     eager_max_steps=args.eager_max_steps)
     print(format_table(rows))
     print(f"median of {args.rounds} interleaved rounds of {args.repetitions} calls each, "
           f"after {args.warmup} warm-up calls; units {args.units}; "
