@@ -15,7 +15,6 @@ MATHJAX := _build/offline_static/mathjax
 export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-export MPLBACKEND := Agg
 
 .PHONY: help setup book build-stored test lint notebooks student serve clean
 

@@ -61,7 +61,7 @@ def check_bits(bits, name: str = "bits") -> np.ndarray:
         raise TypeError(f"{name} must hold numbers 0 and 1, got dtype {array.dtype}")
     is_bit = (array == 0) | (array == 1)
     if not np.all(is_bit):
-        bad = array[~is_bit].flat[0]
+        bad = array[~is_bit].flat[0].item()
         raise ValueError(f"{name} must hold only the values 0 and 1, found {bad!r}")
     return array.astype(np.uint8)
 
