@@ -349,28 +349,37 @@ class NoisyStateGRUCell(GRUCell):
     instead of ``h_{t-1}`` (``(B, H)`` Gaussian noise, fresh at each step);
     outside training it is exactly ``GRUCell``. A state that must survive
     the noise has to be pulled back to where it belongs at every step.
+    ``noise_seed`` (an int or None) seeds Keras's seed generator, so that a
+    seeded run draws the same noise every time.
     """
 
-    def __init__(self, units: int, state_noise: float = 0.1, **kwargs):
+    def __init__(self, units: int, state_noise: float = 0.1, noise_seed: int | None = None,
+                 **kwargs):
+        import keras
+
         super().__init__(units, **kwargs)
         if isinstance(state_noise, bool) or not isinstance(state_noise, int | float) or not (
             state_noise >= 0
         ):
             raise ValueError(f"state_noise must be a number >= 0, got {state_noise!r}")
         self.state_noise = float(state_noise)
+        self.noise_seed = noise_seed
+        self.seed_generator = keras.random.SeedGenerator(noise_seed)
 
     def call(self, inputs, states, training=None):
         """``inputs`` (B, D), ``states`` [(B, H)] -> output (B, H), new states [(B, H)]."""
-        import tensorflow as tf
+        import keras
 
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
         if training and self.state_noise > 0:
-            h_prev = h_prev + self.state_noise * tf.random.normal(tf.shape(h_prev))
+            noise = keras.random.normal(keras.ops.shape(h_prev), seed=self.seed_generator)
+            h_prev = h_prev + self.state_noise * noise
         h = self.gates(inputs, h_prev).h
         return h, [h]
 
     def get_config(self):
-        return {**super().get_config(), "state_noise": self.state_noise}
+        return {**super().get_config(), "state_noise": self.state_noise,
+                "noise_seed": self.noise_seed}
 
 
 def build_noisy_adder(units: int = 16, state_noise: float = 0.1, seed: int | None = None):
@@ -385,7 +394,7 @@ def build_noisy_adder(units: int = 16, state_noise: float = 0.1, seed: int | Non
 
     plain = build_adder(units, seed=seed)
     inputs = keras.Input(shape=(None, 2), name="bit_pairs")
-    cell = NoisyStateGRUCell(units, state_noise)
+    cell = NoisyStateGRUCell(units, state_noise, noise_seed=seed)
     states = keras.layers.RNN(cell, return_sequences=True, name="gru")(inputs)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="readout")(states)
     model = keras.Model(inputs, outputs, name=f"noisy_adder_{units}")
