@@ -32,11 +32,12 @@ def test_parse_args_defaults_and_options():
     assert args.shapes == [(8, 3), (16, 5)] and args.variants == ["fused", "Keras GRU"]
     assert (args.modes, args.rounds, args.repetitions, args.warmup) == (["train"], 2, 4, 0)
     assert bench.parse_args(["--eager-max-steps", "5"]).eager_max_steps == 5
+    assert bench.parse_args(["--min-block-ms", "20"]).min_block_ms == 20.0
 
 
 @pytest.mark.parametrize("argv", [["--rounds", "0"], ["--repetitions", "-1"],
                                   ["--warmup", "-1"], ["--variants", "cuDNN"],
-                                  ["--eager-max-steps", "-2"],
+                                  ["--eager-max-steps", "-2"], ["--min-block-ms", "-1"],
                                   ["--shapes", "64"], ["--units", "0"]])
 def test_parse_args_refuses(argv, capsys):
     with pytest.raises(SystemExit):
@@ -56,11 +57,22 @@ def test_time_interleaved_warms_up_then_interleaves_blocks():
     assert all(s == pytest.approx([1 / 3, 1 / 3]) for s in seconds.values())
 
 
+def test_time_interleaved_lengthens_short_blocks():
+    calls = []
+    ticks = itertools.count()
+    bench.time_interleaved({"A": lambda: calls.append("A")}, rounds=2, repetitions=1,
+                           warmup=0, min_block_seconds=4.5, clock=lambda: float(next(ticks)))
+    # one calibration call "takes" 1 s, so each block needs ceil(4.5 / 1) = 5 calls
+    assert len(calls) == 1 + 2 * 5
+
+
 def test_time_interleaved_refuses_bad_counts():
     with pytest.raises(ValueError, match="rounds"):
         bench.time_interleaved({"A": lambda: None}, rounds=0)
     with pytest.raises(ValueError, match="functions"):
         bench.time_interleaved({})
+    with pytest.raises(ValueError, match="min_block_seconds"):
+        bench.time_interleaved({"A": lambda: None}, min_block_seconds=-1)
 
 
 def test_problems_have_the_asked_shape():
@@ -90,7 +102,7 @@ def test_check_variants_catches_a_difference():
 def test_benchmark_rows_and_table():
     rows = bench.benchmark(shapes=[(4, 3)], variants=["eager loop", "fused", "Keras GRU"],
                            modes=["forward"], units=4, rounds=1, repetitions=1, warmup=0,
-                           eager_max_steps=2)
+                           eager_max_steps=2, min_block_seconds=0.0)
     assert [(r.variant, r.mode) for r in rows] == [("fused", "forward"), ("Keras GRU", "forward")]
     assert rows[1].ratio == {"Keras GRU": 1.0} and rows[0].median_seconds > 0
     table = bench.format_table(rows)

@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
+import math
 import re
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import keras
@@ -46,6 +49,7 @@ __all__ = [
     "Timing",
     "CHECK_STEPS",
     "EAGER_MAX_STEPS",
+    "MIN_BLOCK_SECONDS",
     "problems",
     "loop_sequence",
     "build_variant_models",
@@ -75,6 +79,8 @@ DEFAULT_SHAPES = ((64, 9), (64, 1000), (4096, 9))
 BASELINES = ("Keras GRU", "Keras GRU + XLA")
 """The variants every other one is compared with (ratios = time / baseline time)."""
 
+MIN_BLOCK_SECONDS = 0.1
+"""Blocks of fast variants hold enough calls to last about this long."""
 EAGER_MAX_STEPS = 100
 """By default the eager loop is timed only on sequences of at most this many steps."""
 CHECK_STEPS = 50
@@ -89,6 +95,23 @@ _MODEL_CELL = {
     "Keras GRU": "keras",
     "Keras GRU + XLA": "keras",
 }
+
+
+@contextmanager
+def _quiet_retracing():
+    """Silence TensorFlow's retracing warning, which the harness triggers on purpose.
+
+    Each variant, shape and mode gets its own new ``tf.function`` (built
+    from the same Python code), and TensorFlow counts their first traces
+    together as if one function were retraced too often.
+    """
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def problems(batch: int, steps: int, seed: int = 0):
@@ -208,7 +231,8 @@ def check_variants(models: dict, x, y, variants=VARIANTS, atol: float = 1e-5) ->
             outputs_and_gradients = tf.function(
                 outputs_and_gradients, jit_compile=variant.endswith("+ XLA")
             )
-        probabilities, gradients = outputs_and_gradients(x, y)
+        with _quiet_retracing():
+            probabilities, gradients = outputs_and_gradients(x, y)
         gradients = [g.numpy() for g in gradients]
         if _MODEL_CELL[variant] == "keras":  # back to the book's convention
             units = gradients[1].shape[0]
@@ -229,13 +253,18 @@ def time_interleaved(
     rounds: int = 5,
     repetitions: int = 3,
     warmup: int = 2,
+    min_block_seconds: float = 0.0,
     clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, list[float]]:
     """Seconds per call of each function, timed in interleaved blocks.
 
     Each function is first called ``warmup`` times (tracing, compiling,
-    caches). Then, ``rounds`` times, a block of ``repetitions`` calls of each
-    function is timed in turn: A A A B B B C C C, A A A B B B C C C, ...
+    caches). Then, ``rounds`` times, a block of repetitions of each function
+    is timed in turn: A A A B B B C C C, A A A B B B C C C, ... A block holds
+    ``repetitions`` calls, or more if needed for it to last about
+    ``min_block_seconds`` (estimated from one extra, untimed-in-results call
+    after the warm-up): on a busy machine a block much shorter than the
+    scheduler's time slice measures the scheduler, not the code.
     Python's garbage collector is paused while timing, as ``timeit`` does.
     Returns, for each name, one mean time per call for every round (a list
     of ``rounds`` floats); take their median.
@@ -243,11 +272,20 @@ def time_interleaved(
     rounds = check_positive_int(rounds, "rounds")
     repetitions = check_positive_int(repetitions, "repetitions")
     warmup = check_int(warmup, "warmup", minimum=0)
+    if not (isinstance(min_block_seconds, int | float) and min_block_seconds >= 0):
+        raise ValueError(f"min_block_seconds must be a number >= 0, got {min_block_seconds!r}")
     if not functions:
         raise ValueError("functions must hold at least one function to time")
-    for function in functions.values():
+    calls = {}
+    for name, function in functions.items():
         for _ in range(warmup):
             function()
+        calls[name] = repetitions
+        if min_block_seconds > 0:
+            start = clock()
+            function()
+            once = max(clock() - start, 1e-9)
+            calls[name] = max(repetitions, math.ceil(min_block_seconds / once))
     seconds = {name: [] for name in functions}
     gc_was_enabled = gc.isenabled()
     gc.collect()
@@ -256,9 +294,9 @@ def time_interleaved(
         for _ in range(rounds):
             for name, function in functions.items():
                 start = clock()
-                for _ in range(repetitions):
+                for _ in range(calls[name]):
                     function()
-                seconds[name].append((clock() - start) / repetitions)
+                seconds[name].append((clock() - start) / calls[name])
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -327,6 +365,7 @@ def benchmark(
     check: bool = True,
     eager_max_steps: int = EAGER_MAX_STEPS,
     models: dict | None = None,
+    min_block_seconds: float = MIN_BLOCK_SECONDS,
 ) -> list[Timing]:
     """Time ``variants`` in ``modes`` at each ``(batch, steps)`` shape, interleaved.
 
@@ -335,7 +374,8 @@ def benchmark(
     are against each of :data:`BASELINES` timed in the same rounds. The eager
     loop is left out of shapes with more than ``eager_max_steps`` steps (it
     takes seconds per call there). ``models`` defaults to
-    ``build_variant_models(units, seed=seed)``.
+    ``build_variant_models(units, seed=seed)``. ``min_block_seconds`` is
+    passed to :func:`time_interleaved`.
     """
     variants = _check_variants(variants)
     eager_max_steps = check_int(eager_max_steps, "eager_max_steps", minimum=0)
@@ -350,10 +390,12 @@ def benchmark(
         x, y = (tf.constant(a) for a in problems(batch, steps, seed))
         for mode in modes:
             runners = {v: make_runner(v, mode, models) for v in timed_here}
-            timed = time_interleaved(
-                {v: (lambda r=r, x=x, y=y: r(x, y)) for v, r in runners.items()},
-                rounds=rounds, repetitions=repetitions, warmup=warmup,
-            )
+            with _quiet_retracing():
+                timed = time_interleaved(
+                    {v: (lambda r=r, x=x, y=y: r(x, y)) for v, r in runners.items()},
+                    rounds=rounds, repetitions=repetitions, warmup=warmup,
+                    min_block_seconds=min_block_seconds,
+                )
             medians = {v: float(np.median(s)) for v, s in timed.items()}
             for v in timed_here:
                 ratio = {b: medians[v] / medians[b] for b in BASELINES if b in medians}
@@ -409,6 +451,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="calls of each variant per block (default 3)")
     parser.add_argument("--warmup", type=int, default=2,
                         help="untimed calls of each variant first (default 2)")
+    parser.add_argument("--min-block-ms", type=float, default=1e3 * MIN_BLOCK_SECONDS,
+                        help="fast variants repeat in a block until it lasts about this long "
+                             f"(default {1e3 * MIN_BLOCK_SECONDS:g})")
     parser.add_argument("--eager-max-steps", type=int, default=EAGER_MAX_STEPS,
                         help="time the eager loop only up to this many steps "
                              f"(default {EAGER_MAX_STEPS})")
@@ -417,7 +462,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     for name in ("units", "rounds", "repetitions"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be an int >= 1, got {getattr(args, name)}")
-    for name in ("warmup", "eager_max_steps", "seed"):
+    for name in ("warmup", "eager_max_steps", "seed", "min_block_ms"):
         if getattr(args, name) < 0:
             parser.error(f"--{name.replace('_', '-')} must be an int >= 0, "
                          f"got {getattr(args, name)}")
@@ -430,10 +475,12 @@ def main(argv=None) -> None:
     start = time.perf_counter()
     rows = benchmark(args.shapes, args.variants, args.modes, args.units, args.rounds,
                      args.repetitions, args.warmup, args.seed,
-                     eager_max_steps=args.eager_max_steps)
+                     eager_max_steps=args.eager_max_steps,
+                     min_block_seconds=args.min_block_ms / 1e3)
     print(format_table(rows))
-    print(f"median of {args.rounds} interleaved rounds of {args.repetitions} calls each, "
-          f"after {args.warmup} warm-up calls; units {args.units}; "
+    print(f"median of {args.rounds} interleaved rounds; a block is {args.repetitions} calls "
+          f"or more, to last at least {args.min_block_ms:g} ms; "
+          f"{args.warmup} warm-up calls; units {args.units}; "
           f"wall time {time.perf_counter() - start:.0f} s")
 
 
