@@ -64,6 +64,10 @@ def test_time_interleaved_lengthens_short_blocks():
                            warmup=0, min_block_seconds=4.5, clock=lambda: float(next(ticks)))
     # one calibration call "takes" 1 s, so each block needs ceil(4.5 / 1) = 5 calls
     assert len(calls) == 1 + 2 * 5
+    calls.clear()
+    bench.time_interleaved({"A": lambda: calls.append("A")}, rounds=1, repetitions=1,
+                           warmup=2, min_block_seconds=3.0, clock=lambda: float(next(ticks)))
+    assert len(calls) == 2 + 3  # the last warm-up call serves as the calibration
 
 
 def test_time_interleaved_refuses_bad_counts():

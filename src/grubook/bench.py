@@ -262,8 +262,8 @@ def time_interleaved(
     caches). Then, ``rounds`` times, a block of repetitions of each function
     is timed in turn: A A A B B B C C C, A A A B B B C C C, ... A block holds
     ``repetitions`` calls, or more if needed for it to last about
-    ``min_block_seconds`` (estimated from one extra, untimed-in-results call
-    after the warm-up): on a busy machine a block much shorter than the
+    ``min_block_seconds`` (estimated from the last warm-up call, or from one
+    extra call if ``warmup`` < 2): on a busy machine a block much shorter than the
     scheduler's time slice measures the scheduler, not the code.
     Python's garbage collector is paused while timing, as ``timeit`` does.
     Returns, for each name, one mean time per call for every round (a list
@@ -278,14 +278,18 @@ def time_interleaved(
         raise ValueError("functions must hold at least one function to time")
     calls = {}
     for name, function in functions.items():
+        once = None
         for _ in range(warmup):
-            function()
-        calls[name] = repetitions
-        if min_block_seconds > 0:
             start = clock()
             function()
-            once = max(clock() - start, 1e-9)
-            calls[name] = max(repetitions, math.ceil(min_block_seconds / once))
+            once = clock() - start
+        if min_block_seconds > 0 and warmup < 2:  # the first call may include compiling
+            start = clock()
+            function()
+            once = clock() - start
+        calls[name] = repetitions
+        if min_block_seconds > 0:
+            calls[name] = max(repetitions, math.ceil(min_block_seconds / max(once, 1e-9)))
     seconds = {name: [] for name in functions}
     gc_was_enabled = gc.isenabled()
     gc.collect()
