@@ -208,3 +208,16 @@ def test_train_with_recipe_rejects_unknown_recipes():
 
     with pytest.raises(ValueError, match="recipe"):
         train_with_recipe("fastest", seed=0)
+
+
+def test_command_line_writes_the_sizes_study(tmp_path):
+    import json
+
+    from grubook.analysis import main
+
+    out = tmp_path / "sizes.json"
+    main(["sizes", "--sizes", "1", "2", "--seeds", "1", "--steps", "20", "--out", str(out)])
+    result = json.loads(out.read_text())
+    assert result["sizes"] == [1, 2] and result["seeds"] == [0] and result["steps"] == 20
+    assert len(result["steps_to_exact"]) == 2 and len(result["final_exact"][0]) == 1
+    assert result["command"].startswith("python -m grubook.analysis sizes")
