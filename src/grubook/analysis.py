@@ -335,8 +335,8 @@ RECIPES = {
 exact-match on 32-bit pairs. ``decay-only``: 2,000 steps, the learning rate
 decaying along a cosine from 1e-2 to 1e-4. ``robust``: the same plus Gaussian
 noise of standard deviation 0.1 added to the state at every step during
-training. Both train
-on operands of 8 bits, batches of 64, with Adam starting at 1e-2.
+training. All three train on operands of 8 bits, batches of 64, with Adam
+starting at 1e-2.
 """
 
 
