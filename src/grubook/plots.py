@@ -665,92 +665,46 @@ def plot_speed(rows, baseline: str = "Keras GRU"):
     """Median time per call of each variant, one panel per shape (log scale).
 
     ``rows`` are ``grubook.bench.Timing`` records (``batch``, ``steps``,
-    ``mode``, ``variant``, ``median_seconds``); the training step is drawn
-    solid, the forward pass hatched, and ``baseline``'s training time as a
-    dashed line, so that the figure reads in grey-scale.
+    ``mode``, ``variant``, ``median_seconds``). A dot plot: training steps
+    as circles, forward passes as squares (so that it reads in grey-scale),
+    and ``baseline``'s training time as a dashed line.
     """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     use_style()
     shapes = list(dict.fromkeys((r.batch, r.steps) for r in rows))
     variants = list(dict.fromkeys(r.variant for r in rows))
-    modes = [m for m in ("train", "forward") if any(r.mode == m for r in rows)]
-    size = (3.3 * len(shapes) + 1.4, 0.42 * len(variants) + 1.6)
+    size = (3.2 * len(shapes) + 1.5, 0.4 * len(variants) + 1.7)
     fig, axes = plt.subplots(1, len(shapes), figsize=size, sharey=True, squeeze=False)
-    height = 0.8 / len(modes)
+    labels = {"train": "training step", "forward": "forward pass"}
     for ax, (batch, steps) in zip(axes[0], shapes, strict=True):
-        for j, mode in enumerate(modes):
-            times = {r.variant: 1e3 * r.median_seconds for r in rows
-                     if (r.batch, r.steps, r.mode) == (batch, steps, mode)}
-            positions = [i + (j - (len(modes) - 1) / 2) * height for i in range(len(variants))]
-            ax.barh(positions, [times.get(v, float("nan")) for v in variants], height=height,
-                    color=series_style(j)["color"], hatch="" if mode == "train" else "///",
-                    edgecolor="black", linewidth=0.5,
-                    label="training step" if mode == "train" else "forward pass")
-        base = [1e3 * r.median_seconds for r in rows
-                if (r.batch, r.steps, r.variant) == (batch, steps, baseline) and r.mode == modes[0]]
+        for j, mode in enumerate(("train", "forward")):
+            points = [(1e3 * r.median_seconds, variants.index(r.variant)) for r in rows
+                      if (r.batch, r.steps, r.mode) == (batch, steps, mode)]
+            if points:
+                style = series_style(j)
+                ax.plot(*zip(*points, strict=True), linestyle="none", marker=style["marker"],
+                        color=style["color"], markersize=8, markeredgecolor="black",
+                        label=labels[mode])
+        base = [1e3 * r.median_seconds for r in rows if r.mode == "train"
+                and (r.batch, r.steps, r.variant) == (batch, steps, baseline)]
         if base:
-            ax.axvline(base[0], color="black", linestyle="--", linewidth=1.0)
+            ax.axvline(base[0], color="black", linestyle="--", linewidth=1.0,
+                       label=f"{baseline}, training")
         ax.set_xscale("log")
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(lo / 1.3, hi * 1.3)
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(f"batch {batch} × {steps} steps")
         ax.set_xlabel("median ms per call (log)")
-        ax.grid(axis="y", visible=False)
     axes[0, 0].set_yticks(range(len(variants)), variants)
-    axes[0, 0].invert_yaxis()
-    axes[0, -1].legend(loc="lower right", fontsize=9)
-    return fig
-
-
-# --- Chapter 2 (continued): where a unit's output changes sign ----------------
-
-__all__ += ["zero_crossings", "zero_crossings_figure"]
-
-
-def zero_crossings(inputs, values):
-    """Where ``values`` changes sign along ``inputs``, by linear interpolation.
-
-    ``inputs`` and ``values`` have shape ``(S,)``, ``inputs`` increasing.
-    Returns the crossing points, shape ``(C,)``; a value of exactly 0 counts
-    as a crossing only if the sign on its two sides differs.
-    """
-    inputs = np.asarray(inputs, dtype=float)
-    values = np.asarray(values, dtype=float)
-    if inputs.ndim != 1 or values.shape != inputs.shape:
-        raise ValueError(f"inputs and values must be 1-D of the same shape, "
-                         f"got {inputs.shape} and {values.shape}")
-    if np.any(np.diff(inputs) <= 0):
-        raise ValueError("inputs must be strictly increasing")
-    nonzero = values != 0
-    x, v = inputs[nonzero], values[nonzero]
-    change = np.flatnonzero(np.sign(v[1:]) != np.sign(v[:-1]))
-    return x[change] - v[change] * (x[change + 1] - x[change]) / (v[change + 1] - v[change])
-
-
-def zero_crossings_figure(inputs, curves: dict, *, xlabel: str, ylabel: str,
-                          title: str | None = None):
-    """Curves of an output against a scalar input, each zero crossing marked.
-
-    ``inputs`` ``(S,)`` increasing; ``curves`` maps a label to values
-    ``(S,)``. A grey line marks zero; each crossing (see
-    :func:`zero_crossings`) is an open marker on it in the curve's style,
-    later curves' markers smaller so that shared crossings stay visible,
-    and the legend (below the axes) gives each curve's number of crossings.
-    Returns the ``Figure``.
-    """
-    if not curves:
-        raise ValueError("curves must map at least one label to values")
-    fig, ax = plt.subplots(figsize=(7.0, 3.4))
-    ax.axhline(0.0, color="0.45", linewidth=1.0)
-    for i, (label, values) in enumerate(curves.items()):
-        crossings = zero_crossings(inputs, values)
-        style = series_style(i)
-        ax.plot(inputs, values, color=style["color"], linestyle=style["linestyle"],
-                label=f"{label}: {crossings.size} sign change{'s' if crossings.size != 1 else ''}")
-        ax.plot(crossings, np.zeros_like(crossings), linestyle="none", marker=style["marker"],
-                markersize=11 - 3 * (i % 3), markerfacecolor="white",
-                markeredgecolor=style["color"],
-                markeredgewidth=1.8, gid=f"crossings-{i}")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    fig.legend(fontsize=9, loc="outside lower center", ncols=min(len(curves), 2))
+    axes[0, 0].set_ylim(len(variants) - 0.5, -0.5)
+    handles = {}
+    for ax in axes[0]:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    fig.legend(handles.values(), handles.keys(), loc="outside lower center",
+               ncols=len(handles), fontsize=10)
     return fig
