@@ -708,3 +708,60 @@ def plot_speed(rows, baseline: str = "Keras GRU"):
     fig.legend(handles.values(), handles.keys(), loc="outside lower center",
                ncols=len(handles), fontsize=10)
     return fig
+
+
+# --- Chapter 2 (continued): where a unit's output changes sign ----------------
+
+__all__ += ["zero_crossings", "zero_crossings_figure"]
+
+
+def zero_crossings(inputs, values):
+    """Where ``values`` changes sign along ``inputs``, by linear interpolation.
+
+    ``inputs`` and ``values`` have shape ``(S,)``, ``inputs`` increasing.
+    Returns the crossing points, shape ``(C,)``; a value of exactly 0 counts
+    as a crossing only if the sign on its two sides differs.
+    """
+    inputs = np.asarray(inputs, dtype=float)
+    values = np.asarray(values, dtype=float)
+    if inputs.ndim != 1 or values.shape != inputs.shape:
+        raise ValueError(f"inputs and values must be 1-D of the same shape, "
+                         f"got {inputs.shape} and {values.shape}")
+    if np.any(np.diff(inputs) <= 0):
+        raise ValueError("inputs must be strictly increasing")
+    nonzero = values != 0
+    x, v = inputs[nonzero], values[nonzero]
+    change = np.flatnonzero(np.sign(v[1:]) != np.sign(v[:-1]))
+    return x[change] - v[change] * (x[change + 1] - x[change]) / (v[change + 1] - v[change])
+
+
+def zero_crossings_figure(inputs, curves: dict, *, xlabel: str, ylabel: str,
+                          title: str | None = None):
+    """Curves of an output against a scalar input, each zero crossing marked.
+
+    ``inputs`` ``(S,)`` increasing; ``curves`` maps a label to values
+    ``(S,)``. A grey line marks zero; each crossing (see
+    :func:`zero_crossings`) is an open marker on it in the curve's style,
+    later curves' markers smaller so that shared crossings stay visible,
+    and the legend (below the axes) gives each curve's number of crossings.
+    Returns the ``Figure``.
+    """
+    if not curves:
+        raise ValueError("curves must map at least one label to values")
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    ax.axhline(0.0, color="0.45", linewidth=1.0)
+    for i, (label, values) in enumerate(curves.items()):
+        crossings = zero_crossings(inputs, values)
+        style = series_style(i)
+        ax.plot(inputs, values, color=style["color"], linestyle=style["linestyle"],
+                label=f"{label}: {crossings.size} sign change{'s' if crossings.size != 1 else ''}")
+        ax.plot(crossings, np.zeros_like(crossings), linestyle="none", marker=style["marker"],
+                markersize=11 - 3 * (i % 3), markerfacecolor="white",
+                markeredgecolor=style["color"],
+                markeredgewidth=1.8, gid=f"crossings-{i}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    fig.legend(fontsize=9, loc="outside lower center", ncols=min(len(curves), 2))
+    return fig
