@@ -33,6 +33,14 @@ def test_parse_args_defaults_and_options():
     assert (args.modes, args.rounds, args.repetitions, args.warmup) == (["train"], 2, 4, 0)
     assert bench.parse_args(["--eager-max-steps", "5"]).eager_max_steps == 5
     assert bench.parse_args(["--min-block-ms", "20"]).min_block_ms == 20.0
+    assert bench.parse_args(["--xla-multi-thread"]).xla_multi_thread
+    assert not bench.parse_args([]).xla_multi_thread
+
+
+def test_single_threaded_xla_appends_the_flag_once(monkeypatch):
+    monkeypatch.setenv("XLA_FLAGS", "--xla_dump_to=/tmp/x")
+    assert bench.single_threaded_xla() == "--xla_dump_to=/tmp/x " + bench.XLA_SINGLE_THREAD
+    assert bench.single_threaded_xla() == "--xla_dump_to=/tmp/x " + bench.XLA_SINGLE_THREAD
 
 
 @pytest.mark.parametrize("argv", [["--rounds", "0"], ["--repetitions", "-1"],

@@ -26,6 +26,7 @@ import argparse
 import gc
 import logging
 import math
+import os
 import re
 import time
 from collections.abc import Callable
@@ -48,6 +49,8 @@ __all__ = [
     "BASELINES",
     "Timing",
     "CHECK_STEPS",
+    "XLA_SINGLE_THREAD",
+    "single_threaded_xla",
     "EAGER_MAX_STEPS",
     "MIN_BLOCK_SECONDS",
     "problems",
@@ -118,6 +121,24 @@ def problems(batch: int, steps: int, seed: int = 0):
     """Random addition problems of exactly ``steps`` steps: ``x`` (B, T, 2), ``y`` (B, T, 1)."""
     x, y = addition_batch(batch, max(steps - 1, 1), seed)
     return x[:, :steps], y[:, :steps]
+
+
+XLA_SINGLE_THREAD = "--xla_cpu_multi_thread_eigen=false"
+"""XLA flag: run each matrix product on one thread (XLA's CPU default splits them)."""
+
+
+def single_threaded_xla() -> str:
+    """Ask XLA's CPU backend to run each matrix product on one thread; returns ``XLA_FLAGS``.
+
+    By default XLA splits even a ``(64, 16) @ (16, 32)`` product across the
+    intra-op threads, and handing such a small product to other threads
+    costs more than it saves. Takes effect only if called before the first
+    XLA compilation in the process (XLA reads ``XLA_FLAGS`` then).
+    """
+    flags = os.environ.get("XLA_FLAGS", "")
+    if XLA_SINGLE_THREAD not in flags.split():
+        os.environ["XLA_FLAGS"] = f"{flags} {XLA_SINGLE_THREAD}".strip()
+    return os.environ["XLA_FLAGS"]
 
 
 def _check_variants(variants) -> tuple[str, ...]:
@@ -461,6 +482,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--eager-max-steps", type=int, default=EAGER_MAX_STEPS,
                         help="time the eager loop only up to this many steps "
                              f"(default {EAGER_MAX_STEPS})")
+    parser.add_argument("--xla-multi-thread", action="store_true",
+                        help="keep XLA's default of splitting every matrix product across "
+                             f"threads (by default this sets {XLA_SINGLE_THREAD}, as the "
+                             "book's chapter does)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     for name in ("units", "rounds", "repetitions"):
@@ -476,6 +501,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     """Print the table for the shapes, variants and repetitions on the command line."""
     args = parse_args(argv)
+    if not args.xla_multi_thread:
+        single_threaded_xla()
     start = time.perf_counter()
     rows = benchmark(args.shapes, args.variants, args.modes, args.units, args.rounds,
                      args.repetitions, args.warmup, args.seed,
@@ -485,6 +512,7 @@ def main(argv=None) -> None:
     print(f"median of {args.rounds} interleaved rounds; a block is {args.repetitions} calls "
           f"or more, to last at least {args.min_block_ms:g} ms; "
           f"{args.warmup} warm-up calls; units {args.units}; "
+          f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}; "
           f"wall time {time.perf_counter() - start:.0f} s")
 
 
