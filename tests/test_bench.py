@@ -111,6 +111,14 @@ def test_check_variants_catches_a_difference():
         bench.check_variants(models, *bench.problems(3, 5), variants=["fused"])
 
 
+def test_benchmark_checks_before_training_changes_the_weights():
+    rows = bench.benchmark(shapes=[(4, 3), (4, 40)], variants=["fused", "Keras GRU"],
+                           modes=["train"], units=4, rounds=1, repetitions=2, warmup=1,
+                           min_block_seconds=0.0)
+    assert [(r.steps, r.variant) for r in rows] == [(3, "fused"), (3, "Keras GRU"),
+                                                    (40, "fused"), (40, "Keras GRU")]
+
+
 def test_benchmark_rows_and_table():
     rows = bench.benchmark(shapes=[(4, 3)], variants=["eager loop", "fused", "Keras GRU"],
                            modes=["forward"], units=4, rounds=1, repetitions=1, warmup=0,

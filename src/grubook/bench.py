@@ -395,7 +395,8 @@ def benchmark(
     """Time ``variants`` in ``modes`` at each ``(batch, steps)`` shape, interleaved.
 
     With ``check`` the variants are first proved equal (:func:`check_variants`
-    on 8 sequences of the shape's length, at most :data:`CHECK_STEPS`). Ratios
+    on 8 sequences of each shape's length, at most :data:`CHECK_STEPS`), all
+    before the first training step, which updates the weights. Ratios
     are against each of :data:`BASELINES` timed in the same rounds. The eager
     loop is left out of shapes with more than ``eager_max_steps`` steps (it
     takes seconds per call there). ``models`` defaults to
@@ -405,13 +406,13 @@ def benchmark(
     variants = _check_variants(variants)
     eager_max_steps = check_int(eager_max_steps, "eager_max_steps", minimum=0)
     models = build_variant_models(units, seed=seed) if models is None else models
-    rows, checked = [], set()
+    shapes = [(check_positive_int(b, "batch"), check_positive_int(t, "steps")) for b, t in shapes]
+    if check:  # before any training step changes the models' weights
+        for steps in sorted({min(t, CHECK_STEPS) for _, t in shapes}):
+            check_variants(models, *problems(8, steps, seed), variants)
+    rows = []
     for batch, steps in shapes:
-        batch, steps = check_positive_int(batch, "batch"), check_positive_int(steps, "steps")
         timed_here = [v for v in variants if v != "eager loop" or steps <= eager_max_steps]
-        if check and min(steps, CHECK_STEPS) not in checked:
-            checked.add(min(steps, CHECK_STEPS))
-            check_variants(models, *problems(8, min(steps, CHECK_STEPS), seed), variants)
         x, y = (tf.constant(a) for a in problems(batch, steps, seed))
         for mode in modes:
             runners = {v: make_runner(v, mode, models) for v in timed_here}
