@@ -37,7 +37,8 @@ def test_matches_reference(reset_after, unroll, jit_compile):
 
 @pytest.mark.parametrize("reset_after", [False, True])
 @pytest.mark.parametrize("unroll", [True, False])
-def test_float64_gradients_match_the_book_cell(reset_after, unroll):
+@pytest.mark.parametrize("for_gradient", [True, False])
+def test_float64_gradients_match_the_book_cell(reset_after, unroll, for_gradient):
     """The hand-written backward pass equals TensorFlow's gradient of the book's cell."""
     rng = np.random.default_rng(2)
     params = random_params(2, 4, rng, reset_after=reset_after)
@@ -64,7 +65,7 @@ def test_float64_gradients_match_the_book_cell(reset_after, unroll):
         loss = tf.reduce_sum(tf.stack(states, axis=1) * target)
     want = tape.gradient(loss, [x, h0, cell.kernel, cell.recurrent_kernel, cell.bias])
     got = loss_of(lambda: fused_gru_sequence(x, h0, *weights, reset_after=reset_after,
-                                             unroll=unroll))
+                                             unroll=unroll, for_gradient=for_gradient))
     for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g.numpy(), w.numpy(), atol=1e-10)
 
@@ -115,6 +116,12 @@ def test_build_adder_fused_serialises():
     clone = keras.Model.from_config(model.get_config())
     layer = clone.get_layer("gru")
     assert isinstance(layer, FusedGRU) and layer.jit_compile and layer.units == 4
+
+
+def test_training_and_inference_paths_agree():
+    layer = FusedGRU(5)
+    x = np.random.default_rng(7).normal(size=(3, 40, 2)).astype(np.float32)
+    np.testing.assert_allclose(layer(x, training=True).numpy(), layer(x).numpy(), atol=1e-6)
 
 
 def test_dynamic_length_uses_the_loop():

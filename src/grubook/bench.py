@@ -183,19 +183,20 @@ def build_variant_models(units: int = 16, reset_after: bool = False, seed: int =
     return models
 
 
-def _forward_function(variant: str, models: dict) -> Callable:
+def _forward_function(variant: str, models: dict, training: bool = True) -> Callable:
     """``x (B, T, 2) -> probabilities (B, T, 1)`` for ``variant``, not yet compiled."""
     model = models[_MODEL_CELL[variant]]
     if variant in ("eager loop", "tf.function loop"):
         cell, readout = model.get_layer("gru").cell, model.get_layer("readout")
         return lambda x: readout(loop_sequence(cell, x))
-    return lambda x: model(x, training=True)
+    return lambda x: model(x, training=training)
 
 
 def make_runner(variant: str, mode: str, models: dict, learning_rate: float = 1e-3) -> Callable:
     """A function ``(x (B, T, 2), y (B, T, 1)) -> tensor`` running ``variant`` once.
 
-    ``mode="forward"`` returns the outputs ``(B, T, 1)``; ``mode="train"``
+    ``mode="forward"`` returns the outputs ``(B, T, 1)`` (inference,
+    ``training=False``); ``mode="train"``
     takes one Adam step on the binary cross-entropy and returns the loss
     (the readout, loss, gradient and update are the same for every variant).
     Compiled as the variant says: eagerly, ``tf.function``, or XLA.
@@ -203,7 +204,7 @@ def make_runner(variant: str, mode: str, models: dict, learning_rate: float = 1e
     _check_variants([variant])
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    forward = _forward_function(variant, models)
+    forward = _forward_function(variant, models, training=mode == "train")
     variables = models[_MODEL_CELL[variant]].trainable_variables
     if mode == "forward":
         function = forward

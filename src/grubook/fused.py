@@ -97,19 +97,20 @@ def _scan(fn, elems, init, unroll: bool, reverse: bool = False):
     return carry, outputs.stack()
 
 
-def _step_reset_before(h, x_proj, u_zr, u_h):
+def _step_reset_before(h, x_proj, u_zr, u_h, trace: bool = True):
     """One step with ``reset_after=False``: ``h`` ``(B, H)``, ``x_proj`` ``(B, 3H)``.
 
     ``x_proj`` is the precomputed ``x_t @ W + b``; ``u_zr`` ``(H, 2H)`` and
     ``u_h`` ``(H, H)`` are blocks of the recurrent kernel. Returns the new
-    state ``(B, H)`` and ``[h, z, r, h_tilde]`` ``(B, 4H)`` for the gradient.
+    state ``(B, H)`` and, with ``trace``, ``[h, z, r, h_tilde]`` ``(B, 4H)``
+    for the gradient (else the new state again).
     """
     units = u_h.shape[0]
     x_zr, x_h = tf.split(x_proj, [2 * units, units], axis=1)
     z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(h, u_zr)), 2, axis=1)  # one product for both
     h_tilde = tf.tanh(x_h + tf.matmul(r * h, u_h))
     h_new = h + z * (h_tilde - h)  # = (1 - z) * h + z * h_tilde
-    return h_new, tf.concat([h_new, z, r, h_tilde], axis=1)
+    return h_new, tf.concat([h_new, z, r, h_tilde], axis=1) if trace else h_new
 
 
 def _step_reset_after(h, x_proj, recurrent_kernel, candidate_bias):
@@ -171,7 +172,8 @@ def _fused_gradient(xs, h0, kernel, u_zr, u_h, trace, d_states, unroll):
 
 
 def fused_gru_sequence(
-    inputs, h0, kernel, recurrent_kernel, bias, *, reset_after: bool = False, unroll="auto"
+    inputs, h0, kernel, recurrent_kernel, bias, *, reset_after: bool = False, unroll="auto",
+    for_gradient: bool = True,
 ):
     """All states of the book's GRU over ``inputs`` ``(B, T, D)`` from ``h0`` ``(B, H)``.
 
@@ -179,7 +181,10 @@ def fused_gru_sequence(
     ``[:, t]`` is the state after reading ``inputs[:, t]``. ``unroll`` is
     True, False or ``"auto"`` (see :func:`should_unroll`). With
     ``reset_after=False`` the gradient is the hand-written
-    :func:`_fused_gradient`; with True, TensorFlow differentiates the loop.
+    :func:`_fused_gradient`; with True, TensorFlow differentiates the loop
+    (which under XLA copies per-step buffers, slow for long sequences).
+    ``for_gradient=False`` (inference) keeps only the states, not the gates
+    the hand-written gradient needs; TensorFlow can still differentiate it.
     """
     inputs = tf.convert_to_tensor(inputs)
     if inputs.shape.rank != 3:
@@ -189,6 +194,12 @@ def fused_gru_sequence(
     )
     unrolled = should_unroll(inputs.shape[1], unroll)
     units = recurrent_kernel.shape[0]
+    if not (reset_after or for_gradient):
+        x_proj = tf.matmul(tf.transpose(inputs, (1, 0, 2)), kernel) + bias  # (T, B, 3H)
+        u_zr, u_h = tf.split(recurrent_kernel, [2 * units, units], axis=1)
+        _, states = _scan(lambda h, x: _step_reset_before(h, x, u_zr, u_h, trace=False),
+                          x_proj, h0, unrolled)
+        return tf.transpose(states, (1, 0, 2))
     if reset_after:
         input_bias, candidate_bias = _split_biases(bias, units, reset_after)
         x_proj = tf.matmul(tf.transpose(inputs, (1, 0, 2)), kernel) + input_bias  # (T, B, 3H)
@@ -279,17 +290,22 @@ class FusedGRU(keras.layers.Layer):
             shape=bias_shape, initializer=self.bias_initializer, name="bias"
         )
 
-    def _run(self, inputs, kernel, recurrent_kernel, bias):
+    def _run(self, inputs, kernel, recurrent_kernel, bias, for_gradient):
         h0 = tf.zeros((tf.shape(inputs)[0], self.units), dtype=inputs.dtype)
         return fused_gru_sequence(
             inputs, h0, kernel, recurrent_kernel, bias,
-            reset_after=self.reset_after, unroll=self.unroll,
+            reset_after=self.reset_after, unroll=self.unroll, for_gradient=for_gradient,
         )
 
-    def call(self, inputs):
-        """``inputs`` (B, T, D) -> the state after every step (B, T, H)."""
+    def call(self, inputs, training=None):
+        """``inputs`` (B, T, D) -> the state after every step (B, T, H).
+
+        With ``training=True`` the forward pass keeps what the hand-written
+        gradient needs; otherwise (inference) it keeps only the states.
+        """
         return self._sequence(
-            inputs, self.kernel.value, self.recurrent_kernel.value, self.bias.value
+            inputs, self.kernel.value, self.recurrent_kernel.value, self.bias.value,
+            bool(training),
         )
 
     def compute_output_shape(self, input_shape):
