@@ -47,10 +47,13 @@ def execute_in_place(path: Path, timeout: int = 600) -> float:
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,  # no timestamps in cell metadata: diffs show real changes only
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # timestamps left by earlier runs
     nbformat.write(notebook, path)
     return seconds
 
