@@ -1,4 +1,4 @@
-"""The GRU equations in NumPy: the ground truth the rest of the book is checked against.
+"""The GRU equations in NumPy: the ground truth the book is checked against.
 
 The book's equations (Chung et al. 2014), in the row-vector form the code
 uses (``x @ W`` rather than ``W x``)::
@@ -48,7 +48,7 @@ UPDATE_GATE_CONVENTIONS = ("book", "keras")
 
 
 class GRUParams(NamedTuple):
-    """The weights of one GRU layer, in Keras's layout (see the module docstring)."""
+    """The weights of one GRU layer, in Keras's layout (see above)."""
 
     kernel: np.ndarray
     recurrent_kernel: np.ndarray
@@ -56,7 +56,7 @@ class GRUParams(NamedTuple):
 
 
 class GRUTrace(NamedTuple):
-    """What one step (shapes ``(B, H)``) or a sequence (``(B, T, H)``) computes."""
+    """What a step (each (B, H)) or a sequence (each (B, T, H)) computes."""
 
     z: np.ndarray
     r: np.ndarray
@@ -65,12 +65,17 @@ class GRUTrace(NamedTuple):
 
 
 def sigmoid(a):
-    """The logistic function 1 / (1 + exp(-a)), elementwise, without overflow warnings."""
+    """The logistic function 1 / (1 + exp(-a)), elementwise.
+
+    Written with tanh, so large |a| gives no overflow warnings.
+    """
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(a)))
 
 
-def split_gates(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Split the last axis ``3H`` into the z, r and h blocks, each ``H`` wide."""
+def split_gates(
+    matrix: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split the last axis, 3H wide, into the z, r and h blocks (H each)."""
     return tuple(np.split(np.asarray(matrix), 3, axis=-1))
 
 
@@ -81,14 +86,19 @@ def _check_params(params: GRUParams, reset_after: bool) -> int:
     units = recurrent.shape[0]
     if recurrent.shape != (units, 3 * units):
         raise ValueError(
-            f"recurrent_kernel must have shape (units, 3 * units), got {recurrent.shape}"
+            "recurrent_kernel must have shape (units, 3 * units), "
+            f"got {recurrent.shape}"
         )
     if kernel.shape[1] != 3 * units:
-        raise ValueError(f"kernel must have shape (input_dim, {3 * units}), got {kernel.shape}")
+        raise ValueError(
+            f"kernel must have shape (input_dim, {3 * units}), "
+            f"got {kernel.shape}"
+        )
     expected_bias = (2, 3 * units) if reset_after else (3 * units,)
     if bias.shape != expected_bias:
         raise ValueError(
-            f"bias must have shape {expected_bias} with reset_after={reset_after}, "
+            f"bias must have shape {expected_bias} "
+            f"with reset_after={reset_after}, "
             f"got {bias.shape}"
         )
     return units
@@ -96,17 +106,25 @@ def _check_params(params: GRUParams, reset_after: bool) -> int:
 
 def _check_conventions(reset_after, update_gate):
     if not isinstance(reset_after, (bool, np.bool_)):
-        raise TypeError(f"reset_after must be True or False, got {reset_after!r}")
+        raise TypeError(
+            f"reset_after must be True or False, got {reset_after!r}"
+        )
     if update_gate not in UPDATE_GATE_CONVENTIONS:
         raise ValueError(
-            f"update_gate must be one of {UPDATE_GATE_CONVENTIONS}, got {update_gate!r}"
+            f"update_gate must be one of {UPDATE_GATE_CONVENTIONS}, "
+            f"got {update_gate!r}"
         )
 
 
 def random_params(
-    input_dim: int, units: int, rng, *, reset_after: bool = False, scale: float = 1.0
+    input_dim: int,
+    units: int,
+    rng,
+    *,
+    reset_after: bool = False,
+    scale: float = 1.0,
 ) -> GRUParams:
-    """Random float64 weights, normal with standard deviation ``scale / sqrt(fan_in)``.
+    """Random float64 weights: normal, with std scale / sqrt(fan_in).
 
     Biases are random too (not zero), so that tests exercise every term.
     """
@@ -115,14 +133,23 @@ def random_params(
     rng = as_rng(rng)
     bias_shape = (2, 3 * units) if reset_after else (3 * units,)
     return GRUParams(
-        kernel=rng.normal(0, scale / np.sqrt(input_dim), (input_dim, 3 * units)),
-        recurrent_kernel=rng.normal(0, scale / np.sqrt(units), (units, 3 * units)),
+        kernel=rng.normal(
+            0, scale / np.sqrt(input_dim), (input_dim, 3 * units)
+        ),
+        recurrent_kernel=rng.normal(
+            0, scale / np.sqrt(units), (units, 3 * units)
+        ),
         bias=rng.normal(0, scale, bias_shape),
     )
 
 
 def gru_step(
-    x, h_prev, params: GRUParams, *, reset_after: bool = False, update_gate: str = "book"
+    x,
+    h_prev,
+    params: GRUParams,
+    *,
+    reset_after: bool = False,
+    update_gate: str = "book",
 ) -> GRUTrace:
     """One GRU step for a batch: ``x`` ``(B, D)``, ``h_prev`` ``(B, H)``.
 
@@ -135,11 +162,14 @@ def gru_step(
     h_prev = check_rank(np.asarray(h_prev), 2, "h_prev", "(batch, units)")
     if h_prev.shape[1] != units or x.shape[1] != params.kernel.shape[0]:
         raise ValueError(
-            f"x must be (batch, {params.kernel.shape[0]}) and h_prev (batch, {units}), "
+            f"x must be (batch, {params.kernel.shape[0]}) "
+            f"and h_prev (batch, {units}), "
             f"got {x.shape} and {h_prev.shape}"
         )
     kernel, recurrent, bias = params
-    input_bias, recurrent_bias = (bias[0], bias[1]) if reset_after else (bias, 0.0 * bias)
+    input_bias, recurrent_bias = (
+        (bias[0], bias[1]) if reset_after else (bias, 0.0 * bias)
+    )
     x_z, x_r, x_h = split_gates(x @ kernel + input_bias)
     u_z, u_r, u_h = split_gates(recurrent)
     b_z, b_r, b_h = split_gates(recurrent_bias)
@@ -157,23 +187,38 @@ def gru_step(
 
 
 def gru_sequence(
-    xs, h0, params: GRUParams, *, reset_after: bool = False, update_gate: str = "book"
+    xs,
+    h0,
+    params: GRUParams,
+    *,
+    reset_after: bool = False,
+    update_gate: str = "book",
 ) -> GRUTrace:
-    """Run :func:`gru_step` over ``xs`` ``(B, T, D)`` from ``h0`` ``(B, H)``.
+    """Run :func:`gru_step` over ``xs`` (B, T, D) from ``h0`` (B, H).
 
     Returns a :class:`GRUTrace` of ``(B, T, H)`` arrays; ``h[:, t]`` is the
     state after reading ``xs[:, t]``.
     """
     xs = check_rank(np.asarray(xs), 3, "xs", "(batch, time, input_dim)")
     if xs.shape[1] == 0:
-        raise ValueError("xs must have at least one time step, got shape " f"{xs.shape}")
+        raise ValueError(
+            f"xs must have at least one time step, got shape {xs.shape}"
+        )
     h = np.asarray(h0)
     steps = []
     for t in range(xs.shape[1]):
-        step = gru_step(xs[:, t], h, params, reset_after=reset_after, update_gate=update_gate)
+        step = gru_step(
+            xs[:, t],
+            h,
+            params,
+            reset_after=reset_after,
+            update_gate=update_gate,
+        )
         steps.append(step)
         h = step.h
-    return GRUTrace(*(np.stack(parts, axis=1) for parts in zip(*steps, strict=True)))
+    return GRUTrace(
+        *(np.stack(parts, axis=1) for parts in zip(*steps, strict=True))
+    )
 
 
 def flip_update_gate(params: GRUParams) -> GRUParams:
@@ -186,4 +231,6 @@ def flip_update_gate(params: GRUParams) -> GRUParams:
     units = np.shape(params.recurrent_kernel)[0]
     sign = np.ones(3 * units)
     sign[:units] = -1.0
-    return GRUParams(*(np.asarray(p) * sign.astype(np.asarray(p).dtype) for p in params))
+    return GRUParams(
+        *(np.asarray(p) * sign.astype(np.asarray(p).dtype) for p in params)
+    )
