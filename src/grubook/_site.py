@@ -9,10 +9,13 @@ so this extension
 
 - removes thebe's event handlers (no thebe configuration in the pages), and
 - drops thebe's scripts and styles from each page and any script or style
-  sheet added twice.
+  sheet added twice, and
+- adds the book's own style sheet (``site_static/book.css``).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 __all__ = ["setup"]
 
@@ -56,8 +59,18 @@ def _clean_assets(app, pagename, templatename, context, doctree) -> None:
         assets[:] = kept
 
 
+STATIC = Path(__file__).parent / "site_static"
+
+
+def _add_book_static(app, config) -> None:
+    """Serve ``site_static/`` (the book's style sheet) with the site."""
+    config.html_static_path.append(str(STATIC))
+
+
 def setup(app):
     """Register the handlers; the extension keeps no state and is parallel-safe."""
+    app.connect("config-inited", _add_book_static)
+    app.add_css_file("book.css")
     app.connect("config-inited", _drop_thebe_handlers)
     app.connect("html-page-context", _clean_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
