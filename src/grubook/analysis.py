@@ -1,10 +1,12 @@
-"""Looking inside a trained adder: gate traces, the carry, numbers of any length.
+"""Inside a trained adder: gate traces, the carry, numbers of any length.
 
-Everything here works on the *weights* of an adder (``grubook.model.build_adder``)
-as NumPy arrays, so that sequences of thousands of steps run fast:
+Everything here works on the *weights* of an adder
+(``grubook.model.build_adder``) as NumPy arrays, so that sequences of
+thousands of steps run fast:
 
-    params   GRUParams in Keras layout (kernel (2, 3H), recurrent_kernel (H, 3H),
-             bias (3H,)), the book's update-gate convention
+    params   GRUParams in Keras layout (kernel (2, 3H),
+             recurrent_kernel (H, 3H), bias (3H,)), the book's update-gate
+             convention
     readout  (w (H,), b ()) of the Dense(1, sigmoid) readout
 
 Shapes: a batch of ``B`` problems of ``T`` steps is ``x`` ``(B, T, 2)``;
@@ -27,7 +29,13 @@ import numpy as np
 from grubook._checks import as_rng, check_int, check_positive_int, check_rank
 from grubook.cell import GRUCell
 from grubook.data import add_bits, addition_batch, check_bits, encode_pair
-from grubook.reference import GRUParams, GRUTrace, gru_sequence, sigmoid, split_gates
+from grubook.reference import (
+    GRUParams,
+    GRUTrace,
+    gru_sequence,
+    sigmoid,
+    split_gates,
+)
 
 __all__ = [
     "Readout",
@@ -57,32 +65,41 @@ __all__ = [
 
 
 class Readout(NamedTuple):
-    """The readout of an adder: ``p_t = sigmoid(h_t @ w + b)``; ``w`` (H,), ``b`` float."""
+    """The readout of an adder: ``p_t = sigmoid(h_t @ w + b)``.
+
+    ``w`` (H,), ``b`` float.
+    """
 
     w: np.ndarray
     b: float
 
 
 def adder_weights(model) -> tuple[GRUParams, Readout]:
-    """The GRU weights and the readout of a model from ``build_adder(cell="custom")``."""
+    """The GRU weights and readout of a ``build_adder(cell="custom")`` model."""
     from grubook.cell import get_params
 
     cell = model.get_layer("gru").cell
     if not isinstance(cell, GRUCell) or cell.reset_after:
-        raise TypeError("model must come from build_adder(cell='custom', reset_after=False)")
-    kernel, bias = (np.asarray(v) for v in model.get_layer("readout").get_weights())
+        raise TypeError(
+            "model must come from build_adder(cell='custom', reset_after=False)"
+        )
+    kernel, bias = (
+        np.asarray(v) for v in model.get_layer("readout").get_weights()
+    )
     return get_params(cell), Readout(w=kernel[:, 0], b=float(bias[0]))
 
 
 def _check_inputs(x) -> np.ndarray:
     x = check_rank(np.asarray(x), 3, "x", "(batch, time, 2)")
     if x.shape[2] != 2 or x.shape[1] == 0:
-        raise ValueError(f"x must have shape (batch, time >= 1, 2), got {x.shape}")
+        raise ValueError(
+            f"x must have shape (batch, time >= 1, 2), got {x.shape}"
+        )
     return x
 
 
 def trace_adder(params: GRUParams, x) -> GRUTrace:
-    """Every gate of the adder on ``x`` ``(B, T, 2)`` from ``h_0 = 0``, in float64.
+    """The adder's gates on ``x`` ``(B, T, 2)`` from ``h_0 = 0``, in float64.
 
     Returns a :class:`~grubook.reference.GRUTrace` of ``(B, T, H)`` arrays,
     exactly what ``keras.layers.RNN(GRUCell)`` computes (to rounding).
@@ -93,8 +110,10 @@ def trace_adder(params: GRUParams, x) -> GRUTrace:
     return gru_sequence(x, h0, params)
 
 
-def run_adder(params: GRUParams, readout: Readout, x, dtype=np.float32) -> np.ndarray:
-    """The adder's sum probabilities ``(B, T)`` for ``x`` ``(B, T, 2)``, computed fast.
+def run_adder(
+    params: GRUParams, readout: Readout, x, dtype=np.float32
+) -> np.ndarray:
+    """The adder's sum probabilities ``(B, T)`` for ``x`` ``(B, T, 2)``, fast.
 
     The book's equations in a plain NumPy loop over time that keeps only the
     current state, in ``dtype`` (float32 like Keras, or float64), so that
@@ -117,22 +136,27 @@ def run_adder(params: GRUParams, readout: Readout, x, dtype=np.float32) -> np.nd
     return sigmoid(logits + dtype(readout.b))
 
 
-def adder_bits(params: GRUParams, readout: Readout, x, dtype=np.float32) -> np.ndarray:
+def adder_bits(
+    params: GRUParams, readout: Readout, x, dtype=np.float32
+) -> np.ndarray:
     """The adder's sum bits ``uint8`` ``(B, T)`` for ``x`` ``(B, T, 2)``."""
     return (run_adder(params, readout, x, dtype) > 0.5).astype(np.uint8)
 
 
 def exact_match_bits(predicted, x) -> np.ndarray:
-    """Per problem, whether ``predicted`` ``(B, T)`` equals every true sum bit of ``x``."""
+    """Per problem, whether ``predicted`` ``(B, T)`` is the sum of ``x``.
+
+    A problem counts only if every one of its bits equals the true sum bit.
+    """
     sum_bits, _ = add_bits(_check_inputs(x))
     return np.all(check_bits(predicted, "predicted") == sum_bits, axis=1)
 
 
-# --- Where is the carry? A linear probe -------------------------------------------------
+# --- Where is the carry? A linear probe ---------------------------------------
 
 
 class ProbeResult(NamedTuple):
-    """A logistic-regression probe ``p = sigmoid(h @ w + b)`` and its held-out accuracy.
+    """A logistic probe ``p = sigmoid(h @ w + b)`` and its held-out accuracy.
 
     ``w`` (H,) and ``b`` act on *standardised* states ``(h - mean) / std``
     (``mean``, ``std`` (H,), from the training states).
@@ -146,24 +170,33 @@ class ProbeResult(NamedTuple):
     test_accuracy: float
 
     def predict(self, states) -> np.ndarray:
-        """The probe's 0/1 decision for ``states`` ``(N, H)``: ``uint8`` ``(N,)``."""
+        """The 0/1 decisions for ``states`` ``(N, H)``: ``uint8`` ``(N,)``."""
         scores = ((np.asarray(states) - self.mean) / self.std) @ self.w + self.b
         return (scores > 0).astype(np.uint8)
 
 
 def _check_states_labels(states, labels, name: str):
-    states = check_rank(np.asarray(states, dtype=np.float64), 2, f"{name}_states", "(N, H)")
+    states = check_rank(
+        np.asarray(states, dtype=np.float64), 2, f"{name}_states", "(N, H)"
+    )
     labels = check_bits(labels, f"{name}_labels")
     if labels.shape != states.shape[:1]:
         raise ValueError(
-            f"{name}_labels must have shape ({states.shape[0]},) to match {name}_states, "
-            f"got {labels.shape}"
+            f"{name}_labels must have shape ({states.shape[0]},) to match "
+            f"{name}_states, got {labels.shape}"
         )
     return states, labels
 
 
-def fit_probe(train_states, train_labels, test_states, test_labels, *, steps: int = 500,
-              learning_rate: float = 0.5) -> ProbeResult:
+def fit_probe(
+    train_states,
+    train_labels,
+    test_states,
+    test_labels,
+    *,
+    steps: int = 500,
+    learning_rate: float = 0.5,
+) -> ProbeResult:
     """Logistic regression of 0/1 ``labels`` ``(N,)`` on ``states`` ``(N, H)``.
 
     Plain full-batch gradient descent on the mean cross-entropy, from zero
@@ -196,16 +229,20 @@ def single_unit_accuracy(states, labels) -> np.ndarray:
     """
     states, labels = _check_states_labels(states, labels, "probe")
     order = np.argsort(states, axis=0, kind="stable")
-    sorted_labels = labels[order].astype(np.int64)  # (N, H): labels in order of each unit
-    # Predict 1 above the split: correct = zeros below the split + ones above it.
+    sorted_labels = labels[order].astype(
+        np.int64
+    )  # (N, H): labels in order of each unit
+    # Predict 1 above the split: correct = zeros below it + ones above it.
     zeros_below = np.cumsum(1 - sorted_labels, axis=0)
     ones_above = sorted_labels.sum(axis=0) - np.cumsum(sorted_labels, axis=0)
-    correct = np.vstack([sorted_labels.sum(axis=0)[None], zeros_below + ones_above])
+    correct = np.vstack(
+        [sorted_labels.sum(axis=0)[None], zeros_below + ones_above]
+    )
     accuracy = correct.max(axis=0) / len(labels)
     return np.maximum(accuracy, 1 - correct.min(axis=0) / len(labels))
 
 
-# --- Numbers of any length ---------------------------------------------------------------
+# --- Numbers of any length ----------------------------------------------------
 
 ADVERSARIAL_CASES = (
     "2**n-1 + 1",
@@ -222,8 +259,8 @@ def adversarial_pairs(n_bits: int, seed: int = 0) -> dict[str, tuple[int, int]]:
 
     ``2**n-1 + 1``: a carry rippling through all ``n`` steps.
     ``2**n-1 + 2**n-1``: a carry generated at every step.
-    ``2**n-1 + 0``: ``n`` steps where the carry must *stay* 0 while ``a + b = 1``.
-    ``a + a``: equal operands (a random ``a`` with its top bit set, from ``seed``).
+    ``2**n-1 + 0``: ``n`` steps where carry must *stay* 0 while ``a + b = 1``.
+    ``a + a``: equal operands (a random ``a``, top bit set, from ``seed``).
     ``0 + 0``: all zeros.
     """
     n_bits = check_positive_int(n_bits, "n_bits")
@@ -232,47 +269,72 @@ def adversarial_pairs(n_bits: int, seed: int = 0) -> dict[str, tuple[int, int]]:
     bits = rng.integers(0, 2, size=n_bits)
     bits[-1] = 1
     a = int("".join(map(str, bits[::-1])), 2)
-    pairs = {"2**n-1 + 1": (ones, 1), "2**n-1 + 2**n-1": (ones, ones),
-             "2**n-1 + 0": (ones, 0), "a + a": (a, a), "0 + 0": (0, 0)}
+    pairs = {
+        "2**n-1 + 1": (ones, 1),
+        "2**n-1 + 2**n-1": (ones, ones),
+        "2**n-1 + 0": (ones, 0),
+        "a + a": (a, a),
+        "0 + 0": (0, 0),
+    }
     assert tuple(pairs) == ADVERSARIAL_CASES
     return pairs
 
 
-def length_sweep(params: GRUParams, readout: Readout, lengths, *, n_samples: int = 1000,
-                 seed: int = 0) -> dict:
-    """Exact-match accuracy against operand length, on random and adversarial pairs.
+def length_sweep(
+    params: GRUParams,
+    readout: Readout,
+    lengths,
+    *,
+    n_samples: int = 1000,
+    seed: int = 0,
+) -> dict:
+    """Exact-match accuracy by operand length, on random and adversarial pairs.
 
     For each ``n`` in ``lengths``: ``n_samples`` random ``n``-bit pairs (drawn
     from ``seed``) and every case of :func:`adversarial_pairs`. Returns
-    ``{"lengths": [n, ...], "random": [accuracy, ...], "cases": {name: [bool, ...]}}``.
+    ``{"lengths": [n, ...], "random": [accuracy, ...],
+    "cases": {name: [bool, ...]}}``.
     """
     lengths = [check_positive_int(n, "lengths[i]") for n in lengths]
     n_samples = check_positive_int(n_samples, "n_samples")
     rng = as_rng(seed, "seed")
-    result = {"lengths": lengths, "random": [], "cases": {name: [] for name in ADVERSARIAL_CASES}}
+    result = {
+        "lengths": lengths,
+        "random": [],
+        "cases": {name: [] for name in ADVERSARIAL_CASES},
+    }
     for n in lengths:
         x, _ = addition_batch(n_samples, n, rng)
-        result["random"].append(float(exact_match_bits(adder_bits(params, readout, x), x).mean()))
+        result["random"].append(
+            float(exact_match_bits(adder_bits(params, readout, x), x).mean())
+        )
         pairs = adversarial_pairs(n, seed)
         x = np.stack([encode_pair(a, b, n) for a, b in pairs.values()])
-        for name, ok in zip(pairs, exact_match_bits(adder_bits(params, readout, x), x),
-                            strict=True):
+        for name, ok in zip(
+            pairs,
+            exact_match_bits(adder_bits(params, readout, x), x),
+            strict=True,
+        ):
             result["cases"][name].append(bool(ok))
     return result
 
 
 def all_exact(sweep: dict) -> bool:
-    """Whether a :func:`length_sweep` result is exact on every length and every case."""
+    """Whether a :func:`length_sweep` result is exact everywhere.
+
+    That is, on every length and every case.
+    """
     return all(a == 1.0 for a in sweep["random"]) and all(
         all(oks) for oks in sweep["cases"].values()
     )
 
 
-# --- An adder built by hand --------------------------------------------------------------
+# --- An adder built by hand ---------------------------------------------------
 
 
-def hand_built_adder(scale: float = 20.0, gate_bias: float = 20.0,
-                     readout_scale: float = 20.0) -> tuple[GRUParams, Readout]:
+def hand_built_adder(
+    scale: float = 20.0, gate_bias: float = 20.0, readout_scale: float = 20.0
+) -> tuple[GRUParams, Readout]:
     """A three-unit GRU adder whose every weight is chosen by hand.
 
     Unit ``k`` (k = 1, 2, 3) answers "is ``a + b + c >= k``?" with ``h ~ +1``
@@ -289,39 +351,56 @@ def hand_built_adder(scale: float = 20.0, gate_bias: float = 20.0,
     Returns float64 ``GRUParams`` (kernel (2, 9), recurrent_kernel (3, 9),
     bias (9,)) and a :class:`Readout` (w (3,), b).
     """
-    for value, name in ((scale, "scale"), (gate_bias, "gate_bias"),
-                        (readout_scale, "readout_scale")):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+    for value, name in (
+        (scale, "scale"),
+        (gate_bias, "gate_bias"),
+        (readout_scale, "readout_scale"),
+    ):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not value > 0
+        ):
             raise ValueError(f"{name} must be a number > 0, got {value!r}")
     units = 3
     kernel = np.zeros((2, 3 * units))
     recurrent = np.zeros((units, 3 * units))
     bias = np.zeros(3 * units)
     bias[:units] = gate_bias  # z: take the candidate
-    bias[units : 2 * units] = gate_bias  # r: let the old state into the candidate
+    bias[units : 2 * units] = (
+        gate_bias  # r: let the old state into the candidate
+    )
     kernel[:, 2 * units :] = scale  # a and b count once for every unit
-    recurrent[1, 2 * units :] = scale / 2  # the carry c = (h_2 + 1) / 2 counts once
+    recurrent[1, 2 * units :] = (
+        scale / 2
+    )  # the carry c = (h_2 + 1) / 2 counts once
     bias[2 * units :] = scale * (0.75 - np.arange(1, units + 1))
     readout = Readout(w=readout_scale / 2 * np.array([1.0, -1.0, 1.0]), b=0.0)
     return GRUParams(kernel, recurrent, bias), readout
 
 
 def all_pairs(n_bits: int) -> np.ndarray:
-    """Every pair of ``n_bits``-bit operands as inputs: float32 ``(4**n_bits, n_bits + 1, 2)``.
+    """All ``n_bits``-bit operand pairs: float32 ``(4**n_bits, n_bits + 1, 2)``.
 
     Row ``i`` holds ``a = i // 2**n_bits`` and ``b = i % 2**n_bits``.
     """
     n_bits = check_int(n_bits, "n_bits", minimum=1)
     if n_bits > 12:
-        raise ValueError(f"n_bits must be in [1, 12] (4**n_bits pairs), got {n_bits}")
+        raise ValueError(
+            f"n_bits must be in [1, 12] (4**n_bits pairs), got {n_bits}"
+        )
     index = np.arange(4**n_bits, dtype=np.int64)
-    operands = np.stack([index >> n_bits, index & (2**n_bits - 1)], axis=-1)  # (N, 2)
+    operands = np.stack(
+        [index >> n_bits, index & (2**n_bits - 1)], axis=-1
+    )  # (N, 2)
     x = np.zeros((len(index), n_bits + 1, 2), dtype=np.float32)
-    x[:, :n_bits, :] = (operands[:, None, :] >> np.arange(n_bits)[None, :, None]) & 1
+    x[:, :n_bits, :] = (
+        operands[:, None, :] >> np.arange(n_bits)[None, :, None]
+    ) & 1
     return x
 
 
-# --- Studies over seeds and sizes (the command line) -------------------------------------
+# --- Studies over seeds and sizes (the command line) --------------------------
 
 RECIPES = {
     "first-exact": {"steps": 1000, "stop_at_exact": True},
@@ -345,7 +424,7 @@ STUDY_LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1000, 1024)
 
 
 class NoisyStateGRUCell(GRUCell):
-    """The book's ``GRUCell`` that, in training only, jitters the state it reads.
+    """The book's ``GRUCell`` that jitters the state it reads, in training only.
 
     At every step it computes the GRU from ``h_{t-1} + state_noise * N(0, 1)``
     instead of ``h_{t-1}`` (``(B, H)`` Gaussian noise, fresh at each step);
@@ -355,40 +434,60 @@ class NoisyStateGRUCell(GRUCell):
     seeded run draws the same noise every time.
     """
 
-    def __init__(self, units: int, state_noise: float = 0.1, noise_seed: int | None = None,
-                 **kwargs):
+    def __init__(
+        self,
+        units: int,
+        state_noise: float = 0.1,
+        noise_seed: int | None = None,
+        **kwargs,
+    ):
         import keras
 
         super().__init__(units, **kwargs)
-        if isinstance(state_noise, bool) or not isinstance(state_noise, int | float) or not (
-            state_noise >= 0
+        if (
+            isinstance(state_noise, bool)
+            or not isinstance(state_noise, int | float)
+            or not (state_noise >= 0)
         ):
-            raise ValueError(f"state_noise must be a number >= 0, got {state_noise!r}")
+            raise ValueError(
+                f"state_noise must be a number >= 0, got {state_noise!r}"
+            )
         self.state_noise = float(state_noise)
         self.noise_seed = noise_seed
         self.seed_generator = keras.random.SeedGenerator(noise_seed)
 
     def call(self, inputs, states, training=None):
-        """``inputs`` (B, D), ``states`` [(B, H)] -> output (B, H), new states [(B, H)]."""
+        """``inputs`` (B, D), ``states`` [(B, H)] -> output, new states.
+
+        The output is (B, H), the new states [(B, H)].
+        """
         import keras
 
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
         if training and self.state_noise > 0:
-            noise = keras.random.normal(keras.ops.shape(h_prev), seed=self.seed_generator)
+            noise = keras.random.normal(
+                keras.ops.shape(h_prev), seed=self.seed_generator
+            )
             h_prev = h_prev + self.state_noise * noise
         h = self.gates(inputs, h_prev).h
         return h, [h]
 
     def get_config(self):
-        return {**super().get_config(), "state_noise": self.state_noise,
-                "noise_seed": self.noise_seed}
+        return {
+            **super().get_config(),
+            "state_noise": self.state_noise,
+            "noise_seed": self.noise_seed,
+        }
 
 
-def build_noisy_adder(units: int = 16, state_noise: float = 0.1, seed: int | None = None):
-    """``build_adder(units, seed=seed)`` with a :class:`NoisyStateGRUCell` in its GRU layer.
+def build_noisy_adder(
+    units: int = 16, state_noise: float = 0.1, seed: int | None = None
+):
+    """``build_adder(units, seed=seed)`` with a :class:`NoisyStateGRUCell`.
 
-    Same layers, names ("gru", "readout") and initial weights as the plain
-    adder; only training differs. Inputs ``(B, T, 2)``, outputs ``(B, T, 1)``.
+    The noisy cell is in its GRU layer. Same layers, names ("gru",
+    "readout") and initial weights as the plain adder; only training
+    differs. Inputs ``(B, T, 2)``, outputs ``(B, T, 1)``.
     """
     import keras
 
@@ -398,14 +497,16 @@ def build_noisy_adder(units: int = 16, state_noise: float = 0.1, seed: int | Non
     inputs = keras.Input(shape=(None, 2), name="bit_pairs")
     cell = NoisyStateGRUCell(units, state_noise, noise_seed=seed)
     states = keras.layers.RNN(cell, return_sequences=True, name="gru")(inputs)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="readout")(states)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="readout")(
+        states
+    )
     model = keras.Model(inputs, outputs, name=f"noisy_adder_{units}")
     model.set_weights(plain.get_weights())
     return model
 
 
 def train_with_recipe(recipe: str, seed: int, units: int = 16, **overrides):
-    """A freshly built adder trained with ``RECIPES[recipe]``; returns ``(model, history)``.
+    """Train a new adder with ``RECIPES[recipe]``; returns ``(model, history)``.
 
     ``overrides`` replace entries of the recipe (such as ``steps``). Seeds
     Keras (``keras.utils.set_random_seed(seed)``) first, so that a recipe and
@@ -417,7 +518,9 @@ def train_with_recipe(recipe: str, seed: int, units: int = 16, **overrides):
     from grubook.train import train_adder
 
     if recipe not in RECIPES:
-        raise ValueError(f"recipe must be one of {tuple(RECIPES)}, got {recipe!r}")
+        raise ValueError(
+            f"recipe must be one of {tuple(RECIPES)}, got {recipe!r}"
+        )
     seed = check_int(seed, "seed", minimum=0)
     keras.utils.set_random_seed(seed)
     options = {**RECIPES[recipe], **overrides}
@@ -430,67 +533,118 @@ def train_with_recipe(recipe: str, seed: int, units: int = 16, **overrides):
     return model, history
 
 
-def extrapolation_study(recipes, seeds, *, lengths=STUDY_LENGTHS, n_samples: int = 1000,
-                        eval_seed: int = 12345, log=print) -> dict:
-    """Train one adder per recipe and seed, then measure :func:`length_sweep` on each.
+def extrapolation_study(
+    recipes,
+    seeds,
+    *,
+    lengths=STUDY_LENGTHS,
+    n_samples: int = 1000,
+    eval_seed: int = 12345,
+    log=print,
+) -> dict:
+    """Train an adder per recipe and seed; measure :func:`length_sweep` on each.
 
-    Returns ``{"lengths": [...], "n_samples": N, "recipes": {recipe: {"seeds": [...],
-    "exact_everywhere": [bool, ...], "random": [[accuracy per length] per seed],
-    "cases": [{case: [bool per length]} per seed], "steps": [...], "seconds": [...]}}}``.
+    Returns ``{"lengths": [...], "n_samples": N, "recipes": {recipe:
+    {"seeds": [...], "exact_everywhere": [bool, ...],
+    "random": [[accuracy per length] per seed],
+    "cases": [{case: [bool per length]} per seed], "steps": [...],
+    "seconds": [...]}}}``.
     """
-    result = {"lengths": list(lengths), "n_samples": n_samples, "eval_seed": eval_seed,
-              "recipes": {}}
+    result = {
+        "lengths": list(lengths),
+        "n_samples": n_samples,
+        "eval_seed": eval_seed,
+        "recipes": {},
+    }
     for recipe in recipes:
-        rows = {"seeds": [], "exact_everywhere": [], "random": [], "cases": [], "steps": [],
-                "seconds": []}
+        rows = {
+            "seeds": [],
+            "exact_everywhere": [],
+            "random": [],
+            "cases": [],
+            "steps": [],
+            "seconds": [],
+        }
         for seed in seeds:
             start = time.perf_counter()
             model, history = train_with_recipe(recipe, seed)
-            sweep = length_sweep(*adder_weights(model), lengths, n_samples=n_samples,
-                                 seed=eval_seed)
+            sweep = length_sweep(
+                *adder_weights(model),
+                lengths,
+                n_samples=n_samples,
+                seed=eval_seed,
+            )
             rows["seeds"].append(seed)
             rows["exact_everywhere"].append(all_exact(sweep))
             rows["random"].append(sweep["random"])
             rows["cases"].append(sweep["cases"])
             rows["steps"].append(len(history.loss))
             rows["seconds"].append(round(time.perf_counter() - start, 1))
-            failed = [name for name, oks in sweep["cases"].items() if not all(oks)]
-            log(f"{recipe:>12} seed {seed}: {len(history.loss):>5} steps, exact everywhere: "
-                f"{all_exact(sweep)!s:>5}; random at {lengths[-1]} bits "
-                f"{sweep['random'][-1]:.3f}; failed cases {failed}")
+            failed = [
+                name for name, oks in sweep["cases"].items() if not all(oks)
+            ]
+            log(
+                f"{recipe:>12} seed {seed}: {len(history.loss):>5} steps, "
+                f"exact everywhere: {all_exact(sweep)!s:>5}; "
+                f"random at {lengths[-1]} bits "
+                f"{sweep['random'][-1]:.3f}; failed cases {failed}"
+            )
         result["recipes"][recipe] = rows
     return result
 
 
 def size_sweep(sizes, seeds, *, steps: int = 3000, log=print) -> dict:
-    """Train adders with ``units`` in ``sizes`` (chapter 4's recipe, up to ``steps`` steps).
+    """Train adders with ``units`` in ``sizes`` (chapter 4's recipe).
 
-    Training stops at the first 100 % held-out exact-match on 32-bit pairs.
-    Returns ``{"sizes": [...], "seeds": [...], "steps_to_exact": [[int or None per seed]
-    per size], "final_exact": [[float per seed] per size], "steps": steps}``.
+    Training runs for up to ``steps`` steps and stops at the first 100 %
+    held-out exact-match on 32-bit pairs. Returns ``{"sizes": [...],
+    "seeds": [...], "steps_to_exact": [[int or None per seed] per size],
+    "final_exact": [[float per seed] per size], "steps": steps}``.
     """
-    result = {"sizes": list(sizes), "seeds": list(seeds), "steps": steps,
-              "steps_to_exact": [], "final_exact": []}
+    result = {
+        "sizes": list(sizes),
+        "seeds": list(seeds),
+        "steps": steps,
+        "steps_to_exact": [],
+        "final_exact": [],
+    }
     for units in sizes:
         reached, final = [], []
         for seed in seeds:
-            _, history = train_with_recipe("first-exact", seed, units=units, steps=steps)
+            _, history = train_with_recipe(
+                "first-exact", seed, units=units, steps=steps
+            )
             reached.append(history.steps_to_exact)
             final.append(history.eval_exact[-1])
         result["steps_to_exact"].append(reached)
         result["final_exact"].append(final)
-        log(f"units {units}: steps to 100 % per seed {reached}; final exact-match {final}")
+        log(
+            f"units {units}: steps to 100 % per seed {reached}; "
+            f"final exact-match {final}"
+        )
     return result
 
 
 def main(argv=None) -> None:
-    """Run a study and write its results as JSON: ``extrapolation`` or ``sizes``."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.analysis", description=main.__doc__)
+    """Run a study and write its results as JSON: ``extrapolation`` or
+    ``sizes``.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m grubook.analysis", description=main.__doc__
+    )
     parser.add_argument("study", choices=["extrapolation", "sizes"])
-    parser.add_argument("--seeds", type=int, default=10, help="how many seeds (0, 1, ...)")
-    parser.add_argument("--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES))
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(range(1, 9)))
-    parser.add_argument("--steps", type=int, default=3000, help="most steps (sizes study)")
+    parser.add_argument(
+        "--seeds", type=int, default=10, help="how many seeds (0, 1, ...)"
+    )
+    parser.add_argument(
+        "--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES)
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=list(range(1, 9))
+    )
+    parser.add_argument(
+        "--steps", type=int, default=3000, help="most steps (sizes study)"
+    )
     parser.add_argument("--out", required=True, help="the JSON file to write")
     args = parser.parse_args(argv)
     import tensorflow as tf
@@ -503,7 +657,8 @@ def main(argv=None) -> None:
     else:
         result = size_sweep(args.sizes, seeds, steps=args.steps)
     result["command"] = "python -m grubook.analysis " + " ".join(
-        argv if argv is not None else __import__("sys").argv[1:])
+        argv if argv is not None else __import__("sys").argv[1:]
+    )
     result["wall_seconds"] = round(time.perf_counter() - start, 1)
     with open(args.out, "w") as file:
         json.dump(result, file, indent=1)

@@ -69,14 +69,15 @@ class TrainingHistory:
 
 
 def first_step_at(steps, values, target: float = 1.0) -> int | None:
-    """The first of ``steps`` whose entry in ``values`` is ``>= target``, or None.
+    """The first of ``steps`` whose ``values`` entry is ``>= target``, or None.
 
     ``steps`` and ``values`` are sequences of the same length, e.g. the
     evaluation steps and held-out exact-match accuracies of a run.
     """
     if len(steps) != len(values):
         raise ValueError(
-            f"steps and values must have the same length, got {len(steps)} and {len(values)}"
+            "steps and values must have the same length, "
+            f"got {len(steps)} and {len(values)}"
         )
     for step, value in zip(steps, values, strict=True):
         if value >= target:
@@ -85,36 +86,57 @@ def first_step_at(steps, values, target: float = 1.0) -> int | None:
 
 
 def exact_match(y_true, y_prob) -> np.ndarray:
-    """Per problem, whether every bit is right: ``(B, T, 1)`` arrays -> bool ``(B,)``."""
+    """Per problem, whether every bit is right: bool ``(B,)``.
+
+    ``y_true`` and ``y_prob`` are ``(B, T, 1)`` arrays.
+    """
     correct = (np.asarray(y_prob) > 0.5) == (np.asarray(y_true) > 0.5)
     return correct.all(axis=(1, 2))
 
 
 def bit_accuracy(y_true, y_prob) -> float:
     """The fraction of bits that are right, over ``(B, T, 1)`` arrays."""
-    return float(np.mean((np.asarray(y_prob) > 0.5) == (np.asarray(y_true) > 0.5)))
+    return float(
+        np.mean((np.asarray(y_prob) > 0.5) == (np.asarray(y_true) > 0.5))
+    )
 
 
 def held_out_set(n_bits: int, n_samples: int, seed: int = EVAL_SEED):
-    """A fixed set of held-out problems: ``x`` (N, n_bits + 1, 2), ``y`` (N, n_bits + 1, 1)."""
+    """Held-out problems: ``x`` (N, n_bits + 1, 2), ``y`` (N, n_bits + 1, 1).
+
+    A fixed set, drawn from ``seed``.
+    """
     return addition_batch(n_samples, n_bits, check_int(seed, "seed", minimum=0))
 
 
-def evaluate(model: keras.Model, n_bits: int = 32, n_samples: int = 1000, seed: int = EVAL_SEED):
-    """Exact-match accuracy of ``model`` on ``n_samples`` held-out ``n_bits``-bit pairs.
+def evaluate(
+    model: keras.Model,
+    n_bits: int = 32,
+    n_samples: int = 1000,
+    seed: int = EVAL_SEED,
+):
+    """Exact-match accuracy on ``n_samples`` held-out ``n_bits``-bit pairs.
 
     A problem counts only if every bit of the sum, carry-out included, is
     right. Returns a float in [0, 1].
     """
-    x, y = held_out_set(check_positive_int(n_bits, "n_bits"),
-                        check_positive_int(n_samples, "n_samples"), seed)
-    # A direct call, not predict_on_batch: that traces a new tf.function per
-    # model, and TensorFlow warns about the retracing when many models are built.
-    return float(exact_match(y, keras.ops.convert_to_numpy(model(x, training=False))).mean())
+    x, y = held_out_set(
+        check_positive_int(n_bits, "n_bits"),
+        check_positive_int(n_samples, "n_samples"),
+        seed,
+    )
+    # A direct call, not predict_on_batch: that traces a new tf.function
+    # per model, and TensorFlow warns about the retracing when many models
+    # are built.
+    return float(
+        exact_match(
+            y, keras.ops.convert_to_numpy(model(x, training=False))
+        ).mean()
+    )
 
 
 def keras_exact_match(y_true, y_prob):
-    """Per problem, 1.0 if every bit is right, else 0.0: ``(B, T, 1)`` tensors -> ``(B,)``.
+    """Per problem, 1.0 if exact, else 0.0: ``(B, T, 1)`` tensors -> ``(B,)``.
 
     The TensorFlow twin of :func:`exact_match`, usable as a Keras metric.
     """
@@ -123,7 +145,7 @@ def keras_exact_match(y_true, y_prob):
 
 
 def keras_bit_accuracy(y_true, y_prob):
-    """Per problem, the fraction of its bits that are right: ``(B, T, 1)`` tensors -> ``(B,)``.
+    """Fraction of right bits per problem: ``(B, T, 1)`` tensors -> ``(B,)``.
 
     Every problem in a batch has the same ``T``, so the mean over problems is
     the fraction of all bits that are right, as :func:`bit_accuracy` computes.
@@ -133,9 +155,11 @@ def keras_bit_accuracy(y_true, y_prob):
 
 
 def adder_metrics() -> list:
-    """Fresh Keras metrics ``bit_accuracy`` and ``exact_match`` for ``model.compile``."""
+    """Fresh metrics ``bit_accuracy``, ``exact_match`` for ``model.compile``."""
     return [
-        keras.metrics.MeanMetricWrapper(keras_bit_accuracy, name="bit_accuracy"),
+        keras.metrics.MeanMetricWrapper(
+            keras_bit_accuracy, name="bit_accuracy"
+        ),
         keras.metrics.MeanMetricWrapper(keras_exact_match, name="exact_match"),
     ]
 
@@ -167,7 +191,9 @@ def make_train_step(model: keras.Model, optimizer, loss_fn):
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean(loss_fn(y, model(x, training=True)))
         gradients = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+        optimizer.apply_gradients(
+            zip(gradients, model.trainable_variables, strict=True)
+        )
         return loss
 
     return train_step
@@ -203,7 +229,7 @@ def train_adder(
     progress: bool = False,
     final_learning_rate: float | None = None,
 ) -> TrainingHistory:
-    """Train ``model`` with Adam on fresh random ``n_bits``-bit problems at each step.
+    """Train ``model`` with Adam on fresh ``n_bits``-bit problems at each step.
 
     Every ``eval_every`` steps (and after the last) exact-match accuracy on
     ``eval_samples`` held-out ``eval_bits``-bit problems is recorded. With
@@ -219,20 +245,29 @@ def train_adder(
     batch_size = check_positive_int(batch_size, "batch_size")
     n_bits = check_positive_int(n_bits, "n_bits")
     eval_every = check_positive_int(eval_every, "eval_every")
-    if not (isinstance(learning_rate, float | int) and learning_rate > 0) or isinstance(
-        learning_rate, bool
-    ):
-        raise ValueError(f"learning_rate must be a number > 0, got {learning_rate!r}")
+    if not (
+        isinstance(learning_rate, float | int) and learning_rate > 0
+    ) or isinstance(learning_rate, bool):
+        raise ValueError(
+            f"learning_rate must be a number > 0, got {learning_rate!r}"
+        )
     batches = fresh_batches(batch_size, n_bits, seed)
-    x_held, y_held = held_out_set(check_positive_int(eval_bits, "eval_bits"),
-                                  check_positive_int(eval_samples, "eval_samples"))
+    x_held, y_held = held_out_set(
+        check_positive_int(eval_bits, "eval_bits"),
+        check_positive_int(eval_samples, "eval_samples"),
+    )
     if final_learning_rate is not None:
-        if not (isinstance(final_learning_rate, float | int) and
-                0 < final_learning_rate <= learning_rate) or isinstance(final_learning_rate, bool):
-            raise ValueError("final_learning_rate must be None or a number in "
-                             f"(0, learning_rate], got {final_learning_rate!r}")
+        if not (
+            isinstance(final_learning_rate, float | int)
+            and 0 < final_learning_rate <= learning_rate
+        ) or isinstance(final_learning_rate, bool):
+            raise ValueError(
+                "final_learning_rate must be None or a number in "
+                f"(0, learning_rate], got {final_learning_rate!r}"
+            )
         learning_rate = keras.optimizers.schedules.CosineDecay(
-            learning_rate, steps, alpha=final_learning_rate / learning_rate)
+            learning_rate, steps, alpha=final_learning_rate / learning_rate
+        )
     optimizer = keras.optimizers.Adam(learning_rate)
     loss_fn = keras.losses.get(loss)
     train_step = make_train_step(model, optimizer, loss_fn)
@@ -247,7 +282,9 @@ def train_adder(
             y_prob = predict(x_held)
             history.eval_steps.append(step)
             history.eval_exact.append(float(exact_match(y_held, y_prob).mean()))
-            history.eval_loss.append(float(tf.reduce_mean(loss_fn(y_held, y_prob))))
+            history.eval_loss.append(
+                float(tf.reduce_mean(loss_fn(y_held, y_prob)))
+            )
             history.eval_bit_accuracy.append(bit_accuracy(y_held, y_prob))
         if bar is not None:
             bar.update(1)
@@ -261,12 +298,20 @@ def train_adder(
 
 
 def main(argv=None) -> None:
-    """Print steps to 100 % held-out exact-match for several seeds of the default recipe."""
+    """Print steps to 100 % held-out exact-match for several seeds of the
+    default recipe.
+    """
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--seeds", type=int, default=10, help="how many seeds (0, 1, ...)")
-    parser.add_argument("--steps", type=int, default=1000, help="the most steps per seed")
+    parser.add_argument(
+        "--seeds", type=int, default=10, help="how many seeds (0, 1, ...)"
+    )
+    parser.add_argument(
+        "--steps", type=int, default=1000, help="the most steps per seed"
+    )
     parser.add_argument("--units", type=int, default=16)
-    parser.add_argument("--learning-rate", type=float, default=DEFAULT_LEARNING_RATE)
+    parser.add_argument(
+        "--learning-rate", type=float, default=DEFAULT_LEARNING_RATE
+    )
     parser.add_argument("--cell", default="custom", help="custom or keras")
     args = parser.parse_args(argv)
     from grubook.model import build_adder
@@ -274,19 +319,34 @@ def main(argv=None) -> None:
     tf.config.experimental.enable_op_determinism()
     start = time.perf_counter()
     results = []
-    print(f"{'seed':>4}  {'steps to 100%':>13}  {'final loss':>10}  {'seconds':>7}")
+    print(
+        f"{'seed':>4}  {'steps to 100%':>13}  "
+        f"{'final loss':>10}  {'seconds':>7}"
+    )
     for seed in range(args.seeds):
         keras.utils.set_random_seed(seed)
         model = build_adder(args.units, cell=args.cell, seed=seed)
-        history = train_adder(model, args.steps, learning_rate=args.learning_rate, seed=seed,
-                              stop_at_exact=True)
+        history = train_adder(
+            model,
+            args.steps,
+            learning_rate=args.learning_rate,
+            seed=seed,
+            stop_at_exact=True,
+        )
         results.append(history.steps_to_exact)
         shown = history.steps_to_exact if history.steps_to_exact else "never"
-        print(f"{seed:>4}  {shown:>13}  {history.loss[-1]:>10.4f}  {history.seconds:>7.1f}")
+        print(
+            f"{seed:>4}  {shown:>13}  "
+            f"{history.loss[-1]:>10.4f}  {history.seconds:>7.1f}"
+        )
     converged = [s for s in results if s is not None]
     median = float(np.median(converged)) if converged else float("nan")
-    print(f"converged: {len(converged)} of {len(results)} seeds; median steps {median:g}; "
-          f"slowest {max(converged, default=0)}; wall time {time.perf_counter() - start:.1f} s")
+    print(
+        f"converged: {len(converged)} of {len(results)} seeds; "
+        f"median steps {median:g}; "
+        f"slowest {max(converged, default=0)}; "
+        f"wall time {time.perf_counter() - start:.1f} s"
+    )
 
 
 if __name__ == "__main__":
