@@ -10,7 +10,13 @@ from grubook.cell import GRUCell
 from grubook.data import encode_pair, from_bits
 from grubook.fused import FusedGRU
 
-__all__ = ["CELLS", "build_adder", "make_recurrent_layer", "add", "predict_bits"]
+__all__ = [
+    "CELLS",
+    "build_adder",
+    "make_recurrent_layer",
+    "add",
+    "predict_bits",
+]
 
 CELLS = ("custom", "keras", "fused")
 
@@ -26,24 +32,42 @@ def _initializers(seed: int | None) -> dict:
 
 
 def make_recurrent_layer(
-    units: int, cell: str, reset_after: bool, seed: int | None, jit_compile: bool = False
+    units: int,
+    cell: str,
+    reset_after: bool,
+    seed: int | None,
+    jit_compile: bool = False,
 ):
-    """The recurrent layer of the adder, returning the whole sequence ``(B, T, H)``.
+    """The adder's recurrent layer, returning the whole sequence ``(B, T, H)``.
 
     ``jit_compile`` (only with ``cell="fused"``) compiles the layer with XLA.
     """
     init = _initializers(seed)
     if jit_compile and cell != "fused":
-        raise ValueError(f'jit_compile=True needs cell="fused", got cell={cell!r}')
+        raise ValueError(
+            f'jit_compile=True needs cell="fused", got cell={cell!r}'
+        )
     if cell == "fused":
-        return FusedGRU(units, reset_after=reset_after, jit_compile=jit_compile, name="gru", **init)
+        return FusedGRU(
+            units,
+            reset_after=reset_after,
+            jit_compile=jit_compile,
+            name="gru",
+            **init,
+        )
     if cell == "custom":
         return keras.layers.RNN(
-            GRUCell(units, reset_after=reset_after, **init), return_sequences=True, name="gru"
+            GRUCell(units, reset_after=reset_after, **init),
+            return_sequences=True,
+            name="gru",
         )
     if cell == "keras":
         return keras.layers.GRU(
-            units, reset_after=reset_after, return_sequences=True, name="gru", **init
+            units,
+            reset_after=reset_after,
+            return_sequences=True,
+            name="gru",
+            **init,
         )
     raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
 
@@ -55,7 +79,7 @@ def build_adder(
     seed: int | None = None,
     jit_compile: bool = False,
 ) -> keras.Model:
-    """A model from bit pairs ``(B, T, 2)`` to per-bit sum probabilities ``(B, T, 1)``.
+    """A model from bit pairs ``(B, T, 2)`` to sum probabilities ``(B, T, 1)``.
 
     A GRU layer (``cell="custom"``: the book's ``GRUCell`` in
     ``keras.layers.RNN``; ``cell="keras"``: ``keras.layers.GRU``) followed
@@ -70,21 +94,37 @@ def build_adder(
     if seed is not None:
         seed = check_int(seed, "seed", minimum=0)
     if not isinstance(reset_after, (bool, np.bool_)):
-        raise TypeError(f"reset_after must be True or False, got {reset_after!r}")
+        raise TypeError(
+            f"reset_after must be True or False, got {reset_after!r}"
+        )
     if not isinstance(jit_compile, (bool, np.bool_)):
-        raise TypeError(f"jit_compile must be True or False, got {jit_compile!r}")
-    readout_init = {} if seed is None else {
-        "kernel_initializer": keras.initializers.GlorotUniform(seed=seed + 2)
-    }
+        raise TypeError(
+            f"jit_compile must be True or False, got {jit_compile!r}"
+        )
+    readout_init = (
+        {}
+        if seed is None
+        else {
+            "kernel_initializer": keras.initializers.GlorotUniform(
+                seed=seed + 2
+            )
+        }
+    )
     inputs = keras.Input(shape=(None, 2), name="bit_pairs")
-    states = make_recurrent_layer(units, cell, bool(reset_after), seed, bool(jit_compile))(inputs)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="readout", **readout_init)(states)
+    states = make_recurrent_layer(
+        units, cell, bool(reset_after), seed, bool(jit_compile)
+    )(inputs)
+    outputs = keras.layers.Dense(
+        1, activation="sigmoid", name="readout", **readout_init
+    )(states)
     return keras.Model(inputs, outputs, name=f"adder_{cell}_{units}")
 
 
 def predict_bits(model: keras.Model, x) -> np.ndarray:
     """The model's bits for inputs ``x`` ``(B, T, 2)``: ``uint8`` ``(B, T)``."""
-    probabilities = keras.ops.convert_to_numpy(model(np.asarray(x, dtype=np.float32)))
+    probabilities = keras.ops.convert_to_numpy(
+        model(np.asarray(x, dtype=np.float32))
+    )
     return (probabilities[..., 0] > 0.5).astype(np.uint8)
 
 
