@@ -33,6 +33,7 @@ import numpy as np
 import tensorflow as tf
 
 from grubook._checks import check_positive_int
+from grubook.cell import GRUCell
 
 __all__ = ["DEFAULT_UNROLL_LIMIT", "FusedGRU", "fused_gru_sequence", "should_unroll"]
 
@@ -275,20 +276,12 @@ class FusedGRU(keras.layers.Layer):
         ) if self.jit_compile else self._run
 
     def build(self, input_shape):
-        """Create ``kernel`` (D, 3H), ``recurrent_kernel`` (H, 3H) and ``bias``."""
-        input_dim = input_shape[-1]
-        self.kernel = self.add_weight(
-            shape=(input_dim, 3 * self.units), initializer=self.kernel_initializer, name="kernel"
-        )
-        self.recurrent_kernel = self.add_weight(
-            shape=(self.units, 3 * self.units),
-            initializer=self.recurrent_initializer,
-            name="recurrent_kernel",
-        )
-        bias_shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-        self.bias = self.add_weight(
-            shape=bias_shape, initializer=self.bias_initializer, name="bias"
-        )
+        """Create ``kernel`` (D, 3H), ``recurrent_kernel`` (H, 3H), ``bias``.
+
+        The same weights, names, shapes and initialisers as the book's cell,
+        so weights move freely between the two.
+        """
+        GRUCell.build(self, input_shape)
 
     def _run(self, inputs, kernel, recurrent_kernel, bias, for_gradient):
         h0 = tf.zeros((tf.shape(inputs)[0], self.units), dtype=inputs.dtype)
