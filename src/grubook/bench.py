@@ -128,11 +128,12 @@ XLA_SINGLE_THREAD = "--xla_cpu_multi_thread_eigen=false"
 
 
 def single_threaded_xla() -> str:
-    """Ask XLA's CPU backend to run each matrix product on one thread; returns ``XLA_FLAGS``.
+    """Ask XLA's CPU backend for one thread per matrix product.
 
-    By default XLA splits even a ``(64, 16) @ (16, 32)`` product across the
-    intra-op threads, and handing such a small product to other threads
-    costs more than it saves. Takes effect only if called before the first
+    Returns the new ``XLA_FLAGS``. By default XLA's CPU backend may hand
+    even a ``(64, 16) @ (16, 32)`` product to Eigen's multi-threaded
+    routines, and sharing such a small product between threads costs more
+    than it saves. Takes effect only if called before the first
     XLA compilation in the process (XLA reads ``XLA_FLAGS`` then).
     """
     flags = os.environ.get("XLA_FLAGS", "")
@@ -145,12 +146,14 @@ def _check_variants(variants) -> tuple[str, ...]:
     variants = tuple(variants)
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown or not variants:
-        raise ValueError(f"variants must be a non-empty subset of {VARIANTS}, got {variants!r}")
+        raise ValueError(
+            f"variants must be a non-empty subset of {VARIANTS}, got {variants!r}"
+        )
     return variants
 
 
 def loop_sequence(cell, inputs):
-    """All states ``(B, T, H)`` of ``cell`` over ``inputs`` ``(B, T, D)``, from zeros.
+    """All states (B, T, H) of ``cell`` over ``inputs`` (B, T, D), from 0.
 
     A plain Python loop over the time steps. Eagerly it runs step by step;
     inside ``tf.function`` AutoGraph turns the ``tf.range`` loop into a
@@ -165,15 +168,19 @@ def loop_sequence(cell, inputs):
     return tf.transpose(states.stack(), (1, 0, 2))
 
 
-def build_variant_models(units: int = 16, reset_after: bool = False, seed: int = 0) -> dict:
+def build_variant_models(
+    units: int = 16, reset_after: bool = False, seed: int = 0
+) -> dict:
     """One adder per cell type, ``{"custom", "fused", "keras"}``, all with the same weights.
 
     The Keras GRU keeps the old state with weight z, the book with 1 - z, so
     its weights are the book's with the z-block negated
     (``grubook.reference.flip_update_gate``).
     """
-    models = {c: build_adder(units, cell=c, reset_after=reset_after, seed=seed)
-              for c in ("custom", "fused", "keras")}
+    models = {
+        c: build_adder(units, cell=c, reset_after=reset_after, seed=seed)
+        for c in ("custom", "fused", "keras")
+    }
     book_cell = models["custom"].get_layer("gru").cell
     copy_weights_from_keras(book_cell, models["keras"].get_layer("gru"))
     set_params(models["fused"].get_layer("gru"), get_params(book_cell))
@@ -183,7 +190,9 @@ def build_variant_models(units: int = 16, reset_after: bool = False, seed: int =
     return models
 
 
-def _forward_function(variant: str, models: dict, training: bool = True) -> Callable:
+def _forward_function(
+    variant: str, models: dict, training: bool = True
+) -> Callable:
     """``x (B, T, 2) -> probabilities (B, T, 1)`` for ``variant``, not yet compiled."""
     model = models[_MODEL_CELL[variant]]
     if variant in ("eager loop", "tf.function loop"):
@@ -192,7 +201,9 @@ def _forward_function(variant: str, models: dict, training: bool = True) -> Call
     return lambda x: model(x, training=training)
 
 
-def make_runner(variant: str, mode: str, models: dict, learning_rate: float = 1e-3) -> Callable:
+def make_runner(
+    variant: str, mode: str, models: dict, learning_rate: float = 1e-3
+) -> Callable:
     """A function ``(x (B, T, 2), y (B, T, 1)) -> tensor`` running ``variant`` once.
 
     ``mode="forward"`` returns the outputs ``(B, T, 1)`` (inference,
@@ -213,7 +224,9 @@ def make_runner(variant: str, mode: str, models: dict, learning_rate: float = 1e
 
         def function(x, y):
             with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(keras.losses.binary_crossentropy(y, forward(x)))
+                loss = tf.reduce_mean(
+                    keras.losses.binary_crossentropy(y, forward(x))
+                )
             gradients = tape.gradient(loss, variables)
             optimizer.apply_gradients(zip(gradients, variables, strict=True))
             return loss
@@ -227,7 +240,9 @@ def make_runner(variant: str, mode: str, models: dict, learning_rate: float = 1e
     return run
 
 
-def check_variants(models: dict, x, y, variants=VARIANTS, atol: float = 1e-5) -> float:
+def check_variants(
+    models: dict, x, y, variants=VARIANTS, atol: float = 1e-5
+) -> float:
     """Prove the variants compute the same thing before they are timed.
 
     Every variant's outputs on ``x`` ``(B, T, 2)`` and its gradients of the
@@ -246,7 +261,9 @@ def check_variants(models: dict, x, y, variants=VARIANTS, atol: float = 1e-5) ->
         def outputs_and_gradients(x, y, forward=forward, model=model):
             with tf.GradientTape() as tape:
                 probabilities = forward(x)
-                loss = tf.reduce_mean(keras.losses.binary_crossentropy(y, probabilities))
+                loss = tf.reduce_mean(
+                    keras.losses.binary_crossentropy(y, probabilities)
+                )
             return probabilities, tape.gradient(loss, model.trainable_variables)
 
         if variant != "eager loop":
@@ -263,10 +280,14 @@ def check_variants(models: dict, x, y, variants=VARIANTS, atol: float = 1e-5) ->
         results[variant] = [probabilities.numpy(), *gradients]
     worst = 0.0
     for variant in variants:
-        for got, want in zip(results[variant], results["eager loop"], strict=True):
+        for got, want in zip(
+            results[variant], results["eager loop"], strict=True
+        ):
             worst = max(worst, float(np.max(np.abs(got - want))))
     if worst > atol:
-        raise AssertionError(f"the variants differ by {worst:.2e}, more than atol={atol:g}")
+        raise AssertionError(
+            f"the variants differ by {worst:.2e}, more than atol={atol:g}"
+        )
     return worst
 
 
@@ -285,8 +306,8 @@ def time_interleaved(
     is timed in turn: A A A B B B C C C, A A A B B B C C C, ... A block holds
     ``repetitions`` calls, or more if needed for it to last about
     ``min_block_seconds`` (estimated from the last warm-up call, or from one
-    extra call if ``warmup`` < 2): on a busy machine a block much shorter than the
-    scheduler's time slice measures the scheduler, not the code.
+    extra call if ``warmup`` < 2): on a busy machine a block much shorter
+    than the scheduler's time slice measures the scheduler, not the code.
     Python's garbage collector is paused while timing, as ``timeit`` does.
     Returns, for each name, one mean time per call for every round (a list
     of ``rounds`` floats); take their median.
@@ -294,8 +315,13 @@ def time_interleaved(
     rounds = check_positive_int(rounds, "rounds")
     repetitions = check_positive_int(repetitions, "repetitions")
     warmup = check_int(warmup, "warmup", minimum=0)
-    if not (isinstance(min_block_seconds, int | float) and min_block_seconds >= 0):
-        raise ValueError(f"min_block_seconds must be a number >= 0, got {min_block_seconds!r}")
+    if not (
+        isinstance(min_block_seconds, int | float) and min_block_seconds >= 0
+    ):
+        raise ValueError(
+            "min_block_seconds must be a number >= 0, "
+            f"got {min_block_seconds!r}"
+        )
     if not functions:
         raise ValueError("functions must hold at least one function to time")
     calls = {}
@@ -305,13 +331,17 @@ def time_interleaved(
             start = clock()
             function()
             once = clock() - start
-        if min_block_seconds > 0 and warmup < 2:  # the first call may include compiling
+        if (
+            min_block_seconds > 0 and warmup < 2
+        ):  # the first call may include compiling
             start = clock()
             function()
             once = clock() - start
         calls[name] = repetitions
         if min_block_seconds > 0:
-            calls[name] = max(repetitions, math.ceil(min_block_seconds / max(once, 1e-9)))
+            calls[name] = max(
+                repetitions, math.ceil(min_block_seconds / max(once, 1e-9))
+            )
     seconds = {name: [] for name in functions}
     gc_was_enabled = gc.isenabled()
     gc.collect()
@@ -358,11 +388,19 @@ def xla_loop_buffers(function, x, y, steps: int) -> list[dict]:
     loops = []
     for body in re.findall(r"body=%?([\w.\-]+)", hlo):
         lines = computations.get(body, [])
-        loops.append({
-            "writes": sum(bool(re.search(long_buffer + r" fusion\(", line))
-                          and "dynamic-update-slice" in line for line in lines),
-            "copies": sum(bool(re.search(long_buffer + r" copy\(", line)) for line in lines),
-        })
+        loops.append(
+            {
+                "writes": sum(
+                    bool(re.search(long_buffer + r" fusion\(", line))
+                    and "dynamic-update-slice" in line
+                    for line in lines
+                ),
+                "copies": sum(
+                    bool(re.search(long_buffer + r" copy\(", line))
+                    for line in lines
+                ),
+            }
+        )
     return loops
 
 
@@ -406,27 +444,45 @@ def benchmark(
     """
     variants = _check_variants(variants)
     eager_max_steps = check_int(eager_max_steps, "eager_max_steps", minimum=0)
-    models = build_variant_models(units, seed=seed) if models is None else models
-    shapes = [(check_positive_int(b, "batch"), check_positive_int(t, "steps")) for b, t in shapes]
+    models = (
+        build_variant_models(units, seed=seed) if models is None else models
+    )
+    shapes = [
+        (check_positive_int(b, "batch"), check_positive_int(t, "steps"))
+        for b, t in shapes
+    ]
     if check:  # before any training step changes the models' weights
         for steps in sorted({min(t, CHECK_STEPS) for _, t in shapes}):
             check_variants(models, *problems(8, steps, seed), variants)
     rows = []
     for batch, steps in shapes:
-        timed_here = [v for v in variants if v != "eager loop" or steps <= eager_max_steps]
+        timed_here = [
+            v for v in variants if v != "eager loop" or steps <= eager_max_steps
+        ]
         x, y = (tf.constant(a) for a in problems(batch, steps, seed))
         for mode in modes:
             runners = {v: make_runner(v, mode, models) for v in timed_here}
             with _quiet_retracing():
                 timed = time_interleaved(
-                    {v: (lambda r=r, x=x, y=y: r(x, y)) for v, r in runners.items()},
-                    rounds=rounds, repetitions=repetitions, warmup=warmup,
+                    {
+                        v: (lambda r=r, x=x, y=y: r(x, y))
+                        for v, r in runners.items()
+                    },
+                    rounds=rounds,
+                    repetitions=repetitions,
+                    warmup=warmup,
                     min_block_seconds=min_block_seconds,
                 )
             medians = {v: float(np.median(s)) for v, s in timed.items()}
             for v in timed_here:
-                ratio = {b: medians[v] / medians[b] for b in BASELINES if b in medians}
-                rows.append(Timing(batch, steps, mode, v, medians[v], timed[v], ratio))
+                ratio = {
+                    b: medians[v] / medians[b]
+                    for b in BASELINES
+                    if b in medians
+                }
+                rows.append(
+                    Timing(batch, steps, mode, v, medians[v], timed[v], ratio)
+                )
     return rows
 
 
@@ -436,10 +492,13 @@ def format_table(rows: list[Timing]) -> str:
     header += "".join(f"  {'/ ' + b:>18}" for b in BASELINES)
     lines = [header, "-" * len(header)]
     for row in rows:
-        line = (f"{f'{row.batch} x {row.steps}':>14}  {row.mode:<7}  {row.variant:<16}  "
-                f"{1e3 * row.median_seconds:>10.2f}")
+        line = (
+            f"{f'{row.batch} x {row.steps}':>14}  {row.mode:<7}  {row.variant:<16}  "
+            f"{1e3 * row.median_seconds:>10.2f}"
+        )
         line += "".join(
-            f"  {row.ratio[b]:>18.2f}" if b in row.ratio else f"  {'-':>18}" for b in BASELINES
+            f"  {row.ratio[b]:>18.2f}" if b in row.ratio else f"  {'-':>18}"
+            for b in BASELINES
         )
         lines.append(line)
     return "\n".join(lines)
@@ -455,7 +514,9 @@ def parse_shape(text: str) -> tuple[int, int]:
             f"a shape is BATCHxSTEPS with two ints >= 1, such as 64x9; got {text!r}"
         ) from None
     if batch < 1 or steps < 1:
-        raise argparse.ArgumentTypeError(f"batch and steps must be >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"batch and steps must be >= 1, got {text!r}"
+        )
     return batch, steps
 
 
@@ -465,38 +526,80 @@ def parse_args(argv=None) -> argparse.Namespace:
         prog="python -m grubook.bench",
         description="Time seven versions of the same GRU adder in interleaved blocks.",
     )
-    parser.add_argument("--shapes", nargs="+", type=parse_shape,
-                        default=list(DEFAULT_SHAPES), metavar="BATCHxSTEPS",
-                        help="shapes to time (default: 64x9 64x1000 4096x9)")
-    parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS),
-                        metavar="VARIANT", help=f"variants to time, of: {', '.join(VARIANTS)}")
-    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
-    parser.add_argument("--units", type=int, default=16, help="hidden units H (default 16)")
-    parser.add_argument("--rounds", type=int, default=5,
-                        help="interleaved rounds; the table shows the median (default 5)")
-    parser.add_argument("--repetitions", type=int, default=3,
-                        help="calls of each variant per block (default 3)")
-    parser.add_argument("--warmup", type=int, default=2,
-                        help="untimed calls of each variant first (default 2)")
-    parser.add_argument("--min-block-ms", type=float, default=1e3 * MIN_BLOCK_SECONDS,
-                        help="fast variants repeat in a block until it lasts about this long "
-                             f"(default {1e3 * MIN_BLOCK_SECONDS:g})")
-    parser.add_argument("--eager-max-steps", type=int, default=EAGER_MAX_STEPS,
-                        help="time the eager loop only up to this many steps "
-                             f"(default {EAGER_MAX_STEPS})")
-    parser.add_argument("--xla-multi-thread", action="store_true",
-                        help="keep XLA's default of splitting every matrix product across "
-                             f"threads (by default this sets {XLA_SINGLE_THREAD}, as the "
-                             "book's chapter does)")
+    parser.add_argument(
+        "--shapes",
+        nargs="+",
+        type=parse_shape,
+        default=list(DEFAULT_SHAPES),
+        metavar="BATCHxSTEPS",
+        help="shapes to time (default: 64x9 64x1000 4096x9)",
+    )
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        choices=VARIANTS,
+        default=list(VARIANTS),
+        metavar="VARIANT",
+        help=f"variants to time, of: {', '.join(VARIANTS)}",
+    )
+    parser.add_argument(
+        "--modes", nargs="+", choices=MODES, default=list(MODES)
+    )
+    parser.add_argument(
+        "--units", type=int, default=16, help="hidden units H (default 16)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="interleaved rounds; the table shows the median (default 5)",
+    )
+    parser.add_argument(
+        "--repetitions",
+        type=int,
+        default=3,
+        help="calls of each variant per block (default 3)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=2,
+        help="untimed calls of each variant first (default 2)",
+    )
+    parser.add_argument(
+        "--min-block-ms",
+        type=float,
+        default=1e3 * MIN_BLOCK_SECONDS,
+        help="fast variants repeat in a block until it lasts about this long "
+        f"(default {1e3 * MIN_BLOCK_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--eager-max-steps",
+        type=int,
+        default=EAGER_MAX_STEPS,
+        help="time the eager loop only up to this many steps "
+        f"(default {EAGER_MAX_STEPS})",
+    )
+    parser.add_argument(
+        "--xla-multi-thread",
+        action="store_true",
+        help="keep XLA's default of splitting every matrix product across "
+        f"threads (by default this sets {XLA_SINGLE_THREAD}, as the "
+        "book's chapter does)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     for name in ("units", "rounds", "repetitions"):
         if getattr(args, name) < 1:
-            parser.error(f"--{name} must be an int >= 1, got {getattr(args, name)}")
+            parser.error(
+                f"--{name} must be an int >= 1, got {getattr(args, name)}"
+            )
     for name in ("warmup", "eager_max_steps", "seed", "min_block_ms"):
         if getattr(args, name) < 0:
-            parser.error(f"--{name.replace('_', '-')} must be an int >= 0, "
-                         f"got {getattr(args, name)}")
+            parser.error(
+                f"--{name.replace('_', '-')} must be an int >= 0, "
+                f"got {getattr(args, name)}"
+            )
     return args
 
 
@@ -506,16 +609,26 @@ def main(argv=None) -> None:
     if not args.xla_multi_thread:
         single_threaded_xla()
     start = time.perf_counter()
-    rows = benchmark(args.shapes, args.variants, args.modes, args.units, args.rounds,
-                     args.repetitions, args.warmup, args.seed,
-                     eager_max_steps=args.eager_max_steps,
-                     min_block_seconds=args.min_block_ms / 1e3)
+    rows = benchmark(
+        args.shapes,
+        args.variants,
+        args.modes,
+        args.units,
+        args.rounds,
+        args.repetitions,
+        args.warmup,
+        args.seed,
+        eager_max_steps=args.eager_max_steps,
+        min_block_seconds=args.min_block_ms / 1e3,
+    )
     print(format_table(rows))
-    print(f"median of {args.rounds} interleaved rounds; a block is {args.repetitions} calls "
-          f"or more, to last at least {args.min_block_ms:g} ms; "
-          f"{args.warmup} warm-up calls; units {args.units}; "
-          f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}; "
-          f"wall time {time.perf_counter() - start:.0f} s")
+    print(
+        f"median of {args.rounds} interleaved rounds; a block is {args.repetitions} calls "
+        f"or more, to last at least {args.min_block_ms:g} ms; "
+        f"{args.warmup} warm-up calls; units {args.units}; "
+        f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}; "
+        f"wall time {time.perf_counter() - start:.0f} s"
+    )
 
 
 if __name__ == "__main__":
