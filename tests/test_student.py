@@ -148,8 +148,15 @@ def test_student_edition_of_the_book(edition, path):
     assert student.metadata == original.metadata
 
 
-def test_images_are_copied(tmp_path):
-    if not NOTEBOOKS or not (ROOT / "book" / "images").is_dir():
-        pytest.skip("no notebooks or images yet")
-    write_student_edition(NOTEBOOKS[:1], tmp_path)
-    assert (tmp_path / "images").is_dir()
+def test_images_and_data_are_copied(tmp_path):
+    book = tmp_path / "book"
+    (book / "images").mkdir(parents=True)
+    (book / "data").mkdir()
+    (book / "images" / "cell.svg").write_text("<svg/>")
+    (book / "data" / "study.json").write_text("{}")
+    nbformat.write(nbformat.v4.new_notebook(), book / "ch.ipynb")
+    out = tmp_path / "student"
+    write_student_edition([book / "ch.ipynb"], out)
+    assert (out / "images" / "cell.svg").read_text() == "<svg/>"
+    assert (out / "data" / "study.json").read_text() == "{}"
+    assert (out / "ch.ipynb").is_file()

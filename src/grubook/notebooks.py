@@ -129,12 +129,17 @@ def strip_solutions(notebook):
     return student
 
 
+ASSET_FOLDERS = ("images", "data")
+"""Folders next to the notebooks that the student edition copies."""
+
+
 def write_student_edition(paths: list[Path], out: Path) -> list[Path]:
     """Write the student edition of each notebook in ``paths`` into the folder ``out``.
 
-    Each notebook keeps its file name; an ``images`` folder next to the
-    notebooks is copied too, so that figures the text links to still show.
-    Returns the paths written.
+    Each notebook keeps its file name; the ``images`` and ``data`` folders
+    next to the notebooks are copied too, so that linked figures still show
+    and the notebooks still run (chapter 5 reads ``data/``). Returns the
+    paths written.
     """
     import nbformat
 
@@ -147,9 +152,9 @@ def write_student_edition(paths: list[Path], out: Path) -> list[Path]:
         target = out / path.name
         nbformat.write(student, target)
         written.append(target)
-    for folder in sorted({path.parent / "images" for path in paths}):
+    for folder in sorted({path.parent / name for path in paths for name in ASSET_FOLDERS}):
         if folder.is_dir():
-            shutil.copytree(folder, out / "images", dirs_exist_ok=True)
+            shutil.copytree(folder, out / folder.name, dirs_exist_ok=True)
     return written
 
 
