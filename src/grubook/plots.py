@@ -463,6 +463,25 @@ def loss_gradients(logits, curves: dict, *, title: str = "How hard each loss pus
     return fig
 
 
+def _curves_over(x, curves: dict, x_name: str):
+    """``x`` (K,) and ``curves`` (label -> (K,)) as float arrays, checked.
+
+    Raises ``ValueError`` naming ``x_name`` or the curve whose shape is off.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"{x_name} must be a non-empty 1-D array, got {x.shape}")
+    if not curves:
+        raise ValueError("curves must map at least one label to accuracies")
+    checked = {}
+    for label, values in curves.items():
+        checked[label] = np.asarray(values, dtype=float)
+        if checked[label].shape != x.shape:
+            raise ValueError(f"curves[{label!r}] must have shape {x.shape}, "
+                             f"got {checked[label].shape}")
+    return x, checked
+
+
 def accuracy_curves(steps, curves: dict, *, ylabel: str = "exact-match accuracy",
                     title: str | None = None):
     """Accuracies measured during one training run on several sets of problems.
@@ -471,16 +490,9 @@ def accuracy_curves(steps, curves: dict, *, ylabel: str = "exact-match accuracy"
     maps a set's name to its accuracies (K,), each in [0, 1]. Returns the
     ``Figure``.
     """
-    steps = np.asarray(steps, dtype=float)
-    if steps.ndim != 1 or steps.size == 0:
-        raise ValueError(f"steps must be a non-empty 1-D array, got {steps.shape}")
-    if not curves:
-        raise ValueError("curves must map at least one name to accuracies")
+    steps, curves = _curves_over(steps, curves, "steps")
     fig, ax = plt.subplots(figsize=(7.0, 3.6))
     for i, (label, values) in enumerate(curves.items()):
-        values = np.asarray(values, dtype=float)
-        if values.shape != steps.shape:
-            raise ValueError(f"curves[{label!r}] must have shape {steps.shape}, got {values.shape}")
         ax.plot(steps, values, label=label, markevery=max(1, steps.size // 8), markersize=5,
                 **series_style(i))
     ax.set_ylim(-0.03, 1.03)
@@ -562,18 +574,10 @@ def accuracy_vs_length(lengths, curves: dict, *, train_bits: int | None = None,
     in training. The y-axis zooms on the range the values cover. Returns the
     ``Figure``.
     """
-    lengths = np.asarray(lengths, dtype=float)
-    if lengths.ndim != 1 or lengths.size == 0:
-        raise ValueError(f"lengths must be a non-empty 1-D array, got {lengths.shape}")
-    if not curves:
-        raise ValueError("curves must map at least one label to accuracies")
+    lengths, curves = _curves_over(lengths, curves, "lengths")
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
     lowest = 1.0
     for i, (label, values) in enumerate(curves.items()):
-        values = np.asarray(values, dtype=float)
-        if values.shape != lengths.shape:
-            raise ValueError(f"curves[{label!r}] must have shape {lengths.shape}, "
-                             f"got {values.shape}")
         lowest = min(lowest, float(values.min()))
         ax.plot(lengths, values, label=label, markersize=5, **series_style(i))
     if train_bits is not None:
