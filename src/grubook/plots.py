@@ -463,6 +463,14 @@ def loss_gradients(logits, curves: dict, *, title: str = "How hard each loss pus
     return fig
 
 
+def _label_axes(ax, xlabel: str, ylabel: str, title: str | None) -> None:
+    """Name the axes of ``ax`` and, when given, give it a title."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+
+
 def _curves_over(x, curves: dict, x_name: str):
     """``x`` (K,) and ``curves`` (label -> (K,)) as float arrays, checked.
 
@@ -496,10 +504,7 @@ def accuracy_curves(steps, curves: dict, *, ylabel: str = "exact-match accuracy"
         ax.plot(steps, values, label=label, markevery=max(1, steps.size // 8), markersize=5,
                 **series_style(i))
     ax.set_ylim(-0.03, 1.03)
-    ax.set_xlabel("training step")
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, "training step", ylabel, title)
     ax.legend(fontsize=9, loc="lower right")
     return fig
 
@@ -595,10 +600,7 @@ def accuracy_vs_length(lengths, curves: dict, *, train_bits: int | None = None,
     xlabel = "operand length (bits)"
     if train_bits is not None:
         xlabel += f"; the grey line marks the {train_bits} bits seen in training"
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.legend(fontsize=9, loc="lower left")
     return fig
 
@@ -625,11 +627,8 @@ def unit_scores(scores, *, highlight=(), ylabel: str = "score", chance: float | 
                     xytext=(3, 0), textcoords="offset points", ha="left", va="center",
                     fontsize=9, color="0.3")
     ax.set_xticks(np.arange(scores.size))
-    ax.set_xlabel("hidden unit")
-    ax.set_ylabel(ylabel)
+    _label_axes(ax, "hidden unit", ylabel, title)
     ax.grid(axis="x", visible=False)
-    if title:
-        ax.set_title(title)
     return fig
 
 
@@ -654,10 +653,7 @@ def step_curves(curves: dict, *, threshold: float | None = 0.5, ylabel: str = "p
                 markevery=max(1, values.size // 12), **series_style(i))
     if threshold is not None:
         ax.axhline(threshold, color="0.3", linestyle=":", linewidth=1.0)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.legend(fontsize=9, loc="best")
     return fig
 
@@ -763,9 +759,6 @@ def zero_crossings_figure(inputs, curves: dict, *, xlabel: str, ylabel: str,
                 markersize=11 - 3 * (i % 3), markerfacecolor="white",
                 markeredgecolor=style["color"],
                 markeredgewidth=1.8, gid=f"crossings-{i}")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     fig.legend(fontsize=9, loc="outside lower center", ncols=min(len(curves), 2))
     return fig
