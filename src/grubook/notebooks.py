@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import argparse
 import copy
+import difflib
+import json
+import numbers
 import os
 import re
 import shutil
@@ -23,7 +26,13 @@ import time
 from pathlib import Path
 
 __all__ = [
+    "as_shown",
+    "glue_shown",
+    "execute",
     "execute_in_place",
+    "output_texts",
+    "changed_outputs",
+    "compare",
     "strip_solutions",
     "strip_solution_text",
     "write_student_edition",
@@ -35,8 +44,12 @@ SOLUTION_TAG = "solution"
 _DIRECTIVE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}")
 
 
-def execute_in_place(path: Path, timeout: int = 600) -> float:
-    """Execute the notebook at ``path`` and store its outputs; returns the seconds taken."""
+def execute(path: Path, timeout: int = 600):
+    """Execute the notebook at ``path`` in its own folder; returns (notebook, seconds).
+
+    The file is not changed. The notebook runs top to bottom in a fresh
+    ``python3`` kernel, and no timestamps are kept in its cells' metadata.
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -54,8 +67,121 @@ def execute_in_place(path: Path, timeout: int = 600) -> float:
     seconds = time.perf_counter() - start
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)  # timestamps left by earlier runs
+    return notebook, seconds
+
+
+def execute_in_place(path: Path, timeout: int = 600) -> float:
+    """Execute the notebook at ``path`` and store its outputs; returns the seconds taken."""
+    import nbformat
+
+    notebook, seconds = execute(path, timeout)
     nbformat.write(notebook, path)
     return seconds
+
+
+UNCHECKED_TAGS = {"nbval-ignore-output", "nbval-skip"}
+"""Cell tags under which strict nbval does not compare a cell's outputs."""
+
+
+def output_texts(cell) -> list[str]:
+    """The parts of a code cell's outputs that strict nbval compares, as text.
+
+    One string per stream, error and data entry (mimetype first). As in
+    nbval, consecutive writes to one stream count as one text, empty ones
+    as none, and images and metadata are left out.
+    """
+    texts, last_stream = [], None
+    for output in cell.get("outputs", []):
+        stream = output.name if output.output_type == "stream" else None
+        if stream and stream == last_stream:
+            texts[-1] += output.text
+        elif stream:
+            texts.append(f"{stream}: {output.text}")
+        last_stream = stream
+        if output.output_type == "error":
+            texts.append(f"error: {output.ename}: {output.evalue}")
+        for mimetype, value in sorted(output.get("data", {}).items()):
+            if not mimetype.startswith("image/"):
+                text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+                texts.append(f"{mimetype}: {text}")
+    return [text for text in texts if text.split(": ", 1)[1]]
+
+
+def changed_outputs(stored, executed) -> list[tuple[int, str]]:
+    """The checked code cells whose outputs differ between two runs of a notebook.
+
+    ``stored`` and ``executed`` are ``nbformat`` notebooks with the same
+    cells. Returns (index among the code cells, as nbval numbers them, and a
+    unified diff of the outputs) for each cell strict nbval would fail.
+    """
+    stored_code = [c for c in stored.cells if c.cell_type == "code"]
+    executed_code = [c for c in executed.cells if c.cell_type == "code"]
+    if len(stored_code) != len(executed_code):
+        raise ValueError(
+            f"the notebooks have {len(stored_code)} and {len(executed_code)} code cells"
+        )
+    changes = []
+    for number, (old, new) in enumerate(zip(stored_code, executed_code, strict=True)):
+        if UNCHECKED_TAGS & set(old.metadata.get("tags", [])):
+            continue
+        before, after = output_texts(old), output_texts(new)
+        if before != after:
+            diff = difflib.unified_diff(
+                "\n".join(before).splitlines(),
+                "\n".join(after).splitlines(),
+                "stored",
+                "executed",
+                lineterm="",
+            )
+            changes.append((number, "\n".join(diff)))
+    return changes
+
+
+def compare(path: Path, timeout: int = 600) -> list[tuple[int, str]]:
+    """Execute the notebook at ``path`` (file unchanged) and list changed outputs.
+
+    Returns what :func:`changed_outputs` returns for the stored notebook
+    against the run made now, in this process's environment.
+    """
+    import nbformat
+
+    executed, _ = execute(path, timeout)
+    return changed_outputs(nbformat.read(path, as_version=4), executed)
+
+
+def as_shown(value, spec: str):
+    """The number the page shows for ``value`` formatted with ``spec``.
+
+    ``spec`` is a format specification as in ``{glue:text}`name:spec```, for
+    example ``".2f"``, ``".1e"``, ``".1%"`` or ``","``. Returns an ``int`` when
+    the shown text has no decimal point or exponent, else the ``float`` whose
+    shortest repr is the shown number (a percentage divided by 100):
+    ``as_shown(0.41800357, ".2f") == 0.42``, ``as_shown(0.88671875, ".1%") ==
+    0.887``. Gluing this instead of ``value`` stores only the digits the text
+    shows, so the stored output does not change with the last bits of
+    ``value`` on another machine.
+    """
+    from decimal import Decimal
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"value must be a real number, got {type(value).__name__}")
+    text = format(value, spec).replace(",", "")
+    if text.endswith("%"):
+        return float(Decimal(text[:-1]) / 100)
+    if any(mark in text for mark in ".eEn"):
+        return float(text)
+    return int(text)
+
+
+def glue_shown(name: str, value, spec: str) -> None:
+    """Glue ``value`` under ``name`` as the page shows it with ``spec``.
+
+    The text pastes it with ``{glue:text}`name:spec```; see :func:`as_shown`.
+    Returns nothing, so that a cell ending with it displays nothing.
+    """
+    from myst_nb import glue
+
+    glue(name, as_shown(value, spec), display=False)
 
 
 def _fence_end(lines: list[str], start: int, fence: str) -> int:
@@ -158,16 +284,39 @@ def write_student_edition(paths: list[Path], out: Path) -> list[Path]:
     return written
 
 
+def report_changes(paths: list[Path], timeout: int = 600) -> int:
+    """Execute each notebook in ``paths`` unchanged on disk and print what changed.
+
+    Prints, for every code cell whose checked outputs differ from the stored
+    ones, the notebook, nbval's cell number and a diff. Returns the number of
+    changed cells.
+    """
+    total = 0
+    for path in paths:
+        changes = compare(path, timeout)
+        print(f"{path}: {len(changes)} changed cell(s)")
+        for number, diff in changes:
+            print(f"--- {path}::Cell {number}\n{diff}\n")
+        total += len(changes)
+    return total
+
+
 def main(argv=None) -> None:
     """Execute notebooks in place: ``python -m grubook.notebooks execute book/*.ipynb``.
+
+    Or list the stored outputs that a run today would change, without
+    changing the files (exit status 1 if any did):
+    ``python -m grubook.notebooks compare book/*.ipynb``.
 
     Or write the student edition (solutions removed):
     ``python -m grubook.notebooks student book/*.ipynb --out student``.
     """
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("command", choices=["execute", "student"])
+    parser.add_argument("command", choices=["execute", "compare", "student"])
     parser.add_argument("paths", nargs="+", type=Path)
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (execute)")
+    parser.add_argument(
+        "--timeout", type=int, default=600, help="seconds per cell (execute, compare)"
+    )
     parser.add_argument(
         "--out", type=Path, default=Path("student"), help="output folder (student)"
     )
@@ -176,6 +325,8 @@ def main(argv=None) -> None:
         for target in write_student_edition(args.paths, args.out):
             print(f"{target}: written without solutions")
         return
+    if args.command == "compare":
+        raise SystemExit(1 if report_changes(args.paths, args.timeout) else 0)
     for path in args.paths:
         seconds = execute_in_place(path, args.timeout)
         print(f"{path}: executed in {seconds:.1f} s")
