@@ -16,12 +16,14 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book build-stored test lint notebooks student serve clean
+.PHONY: help setup book build-stored test test-numerics lint notebooks compare student serve clean
 
 help:
 	@echo "make book       set up, execute the notebooks and build the site into _build/html"
 	@echo "make test       set up, then lint, build the site from the stored outputs, run every test"
+	@echo "make test-numerics  strict nbval on every notebook under arithmetic changed on purpose"
 	@echo "make notebooks  re-execute every notebook in place (keeps stored outputs current)"
+	@echo "make compare    re-execute every notebook and list the stored outputs that changed"
 	@echo "make student    write the student edition (solutions removed) into student/"
 	@echo "make serve      serve _build/html on http://127.0.0.1:8000"
 	@echo "make clean      remove the build, the caches and the virtual environment"
@@ -74,9 +76,20 @@ lint: setup
 
 test: lint build-stored
 	python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env -p no:cacheprovider
+	$(MAKE) --no-print-directory test-numerics
+
+# Strict nbval again under each environment of grubook.perturb (another
+# OpenBLAS kernel, oneDNN limited or off, one thread): a stored output that
+# depends on the last bits of a float fails here before it fails on a
+# reader's machine. tests/test_perturb.py shows each one changes raw floats.
+test-numerics: setup
+	python -m grubook.perturb nbval $(NOTEBOOKS) -q
 
 notebooks: setup
 	python -m grubook.notebooks execute $(NOTEBOOKS)
+
+compare: setup
+	python -m grubook.notebooks compare $(NOTEBOOKS)
 
 student: setup
 	python -m grubook.notebooks student $(NOTEBOOKS) --out student
@@ -85,4 +98,4 @@ serve: setup
 	python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
 
 clean:
-	rm -rf _build $(VENV) node_modules .jupyter_cache student .pytest_cache .hypothesis .ruff_cache
+	rm -rf _build $(VENV) .venv-latest node_modules .jupyter_cache student .pytest_cache .hypothesis .ruff_cache
