@@ -1,0 +1,121 @@
+"""grubook.stats against values computed independently, and against its definitions."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+
+from grubook.stats import (
+    binomial_tail,
+    clopper_pearson,
+    describe_accuracy,
+    fisher_exact,
+    zero_errors_bound,
+)
+
+
+def exact_binomial_pmf(i: int, n: int, p: Fraction) -> Fraction:
+    return math.comb(n, i) * p**i * (1 - p) ** (n - i)
+
+
+@pytest.mark.parametrize(
+    "k, n, p", [(3, 10, Fraction(1, 4)), (0, 7, Fraction(2, 3)), (12, 12, Fraction(9, 10))]
+)
+def test_binomial_tails_match_exact_fractions(k, n, p):
+    upper = sum(exact_binomial_pmf(i, n, p) for i in range(k, n + 1))
+    lower = sum(exact_binomial_pmf(i, n, p) for i in range(0, k + 1))
+    assert binomial_tail(k, n, float(p), upper=True) == pytest.approx(float(upper), rel=1e-12)
+    assert binomial_tail(k, n, float(p), upper=False) == pytest.approx(float(lower), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "k, n, low, high",
+    [
+        (5, 10, 0.1870860, 0.8129140),  # R: binom.test(5, 10)$conf.int
+        (0, 10, 0.0, 0.3084971),
+        (10, 10, 0.6915029, 1.0),
+        (1, 3, 0.008403759, 0.9057007),
+    ],
+)
+def test_clopper_pearson_matches_published_values(k, n, low, high):
+    interval = clopper_pearson(k, n)
+    assert interval.estimate == k / n
+    assert interval.low == pytest.approx(low, abs=1e-7)
+    assert interval.high == pytest.approx(high, abs=1e-7)
+
+
+@pytest.mark.parametrize("k, n", [(1, 256), (200, 256), (255, 256), (4990, 5000)])
+def test_interval_ends_solve_their_tail_equations(k, n):
+    low, high = clopper_pearson(k, n)[1:]
+    assert binomial_tail(k, n, low, upper=True) == pytest.approx(0.025, rel=1e-9)
+    assert binomial_tail(k, n, high, upper=False) == pytest.approx(0.025, rel=1e-9)
+
+
+def test_all_right_has_the_closed_form_low_end():
+    assert clopper_pearson(256, 256).low == pytest.approx(0.025 ** (1 / 256), rel=1e-12)
+
+
+@pytest.mark.parametrize("p", [0.05, 0.3, 0.5, 0.77, 0.99])
+def test_interval_covers_the_truth_at_least_95_percent_of_the_time(p):
+    n = 25
+    coverage = sum(
+        math.comb(n, k) * p**k * (1 - p) ** (n - k)
+        for k in range(n + 1)
+        if clopper_pearson(k, n).low <= p <= clopper_pearson(k, n).high
+    )
+    assert coverage >= 0.95
+
+
+def test_a_higher_level_gives_a_wider_interval():
+    narrow, wide = clopper_pearson(30, 40, 0.9), clopper_pearson(30, 40, 0.99)
+    assert wide.low < narrow.low < narrow.high < wide.high
+
+
+def test_zero_errors_bound_is_near_the_rule_of_three():
+    assert zero_errors_bound(100) == pytest.approx(1 - 0.05 ** (1 / 100), rel=1e-12)
+    assert zero_errors_bound(10_000) == pytest.approx(3 / 10_000, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    "counts, alternative, expected",
+    [
+        ((10, 10, 8, 10), "greater", Fraction(45, 190)),  # only the table observed
+        ((10, 10, 8, 10), "two-sided", Fraction(90, 190)),
+        ((3, 4, 1, 4), "greater", Fraction(17, 70)),  # Fisher's tea-tasting table
+        ((3, 4, 1, 4), "two-sided", Fraction(34, 70)),
+        ((5, 5, 5, 5), "greater", Fraction(1)),
+    ],
+)
+def test_fisher_exact_matches_hypergeometric_sums_by_hand(counts, alternative, expected):
+    assert fisher_exact(*counts, alternative=alternative) == pytest.approx(
+        float(expected), rel=1e-12
+    )
+
+
+def test_fisher_exact_decides_a_large_difference():
+    assert fisher_exact(10, 10, 0, 10) < 1e-5
+
+
+def test_accuracy_is_described_with_its_interval():
+    assert describe_accuracy(5, 10) == "5/10 = 50.0 % (95 % interval 18.7-81.3 %)"
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: clopper_pearson(11, 10), ValueError, "k must be <= n = 10"),
+        (lambda: clopper_pearson(-1, 10), ValueError, "k must be >= 0"),
+        (lambda: clopper_pearson(0, 0), ValueError, "n must be >= 1"),
+        (lambda: clopper_pearson(2.0, 10), TypeError, "k must be an int"),
+        (lambda: clopper_pearson(True, 10), TypeError, "k must be an int"),
+        (lambda: clopper_pearson(2, 10, 95), ValueError, r"level must be in \(0, 1\)"),
+        (lambda: zero_errors_bound(0), ValueError, "n must be >= 1"),
+        (lambda: binomial_tail(2, 10, 1.5, True), ValueError, r"p must be in \[0, 1\]"),
+        (lambda: fisher_exact(1, 2, 1, 2, "less"), ValueError, "alternative must be"),
+    ],
+)
+def test_bad_input_is_refused_with_the_argument_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
