@@ -29,6 +29,7 @@ import numpy as np
 from grubook._checks import as_rng, check_int, check_positive_int, check_rank
 from grubook.cell import GRUCell
 from grubook.data import add_bits, addition_batch, check_bits, encode_pair
+from grubook.hard_cases import hard_pairs
 from grubook.reference import (
     GRUParams,
     GRUTrace,
@@ -48,6 +49,7 @@ __all__ = [
     "ProbeResult",
     "single_unit_accuracy",
     "adversarial_pairs",
+    "hard_pairs",
     "ADVERSARIAL_CASES",
     "length_sweep",
     "hand_built_adder",

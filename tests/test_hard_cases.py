@@ -1,0 +1,96 @@
+"""Hard addition problems: they need memory, and both shortcut rules fail on them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grubook.hard_cases import (
+    HOLD_STYLES,
+    hard_pairs,
+    memoryless_sum,
+    one_step_sum,
+    planted_columns,
+)
+
+
+def longest_holds(a: int, b: int, n_bits: int) -> dict[int, int]:
+    """The longest run of propagate columns through which carry 0 / 1 is held."""
+    carry, run, longest = 0, 0, {0: 0, 1: 0}
+    for t in range(n_bits):
+        a_t, b_t = (a >> t) & 1, (b >> t) & 1
+        if a_t != b_t:  # propagate: the carry passes unchanged
+            run += 1
+            longest[carry] = max(longest[carry], run)
+        else:
+            run = 0
+            carry = a_t  # kill (0, 0) sets 0, generate (1, 1) sets 1
+    return longest
+
+
+def test_the_shortcut_rules_are_right_where_they_should_be():
+    assert memoryless_sum(5, 2) == 7  # no carry at all
+    assert one_step_sum(1, 1) == 2  # a carry that lasts one column
+    assert one_step_sum(3, 1) != 4  # ... but not one held through a column
+    assert memoryless_sum(1, 1) != 2
+
+
+@pytest.mark.parametrize("n_bits", [4, 8, 64, 1000])
+def test_every_hard_pair_defeats_both_shortcuts(n_bits):
+    for a, b in hard_pairs(n_bits, 30, seed=1):
+        assert 0 <= a < 2**n_bits and 0 <= b < 2**n_bits
+        assert memoryless_sum(a, b) != a + b
+        assert one_step_sum(a, b) != a + b
+
+
+@pytest.mark.parametrize("n_bits", [8, 33, 64, 1000])
+def test_every_hard_pair_holds_each_carry_for_half_the_width(n_bits):
+    for a, b in hard_pairs(n_bits, 30, seed=2):
+        holds = longest_holds(a, b, n_bits)
+        assert min(holds.values()) >= (n_bits - 2) // 2
+
+
+def test_styles_orders_and_switches_all_occur():
+    n_bits = 16
+    pairs = hard_pairs(n_bits, 12, seed=3)
+    first_columns = {((a & 1), (b & 1)) for a, b in pairs}
+    assert first_columns == {(0, 0), (1, 1)}  # either hold comes first
+    only_a = [p for p in pairs if p[1] & ~p[0] == 0 and p[0] != p[1]]
+    only_b = [p for p in pairs if p[0] & ~p[1] == 0 and p[0] != p[1]]
+    assert only_a and only_b and len(only_a) + len(only_b) < len(pairs)
+
+
+def test_planted_columns_lay_out_the_two_holds():
+    rng = np.random.default_rng(0)
+    columns = planted_columns(10, "a holds", 1, rng)
+    assert len(columns) == 10 and columns[0] == (1, 1)
+    assert columns.count((0, 0)) == 1 and columns.count((1, 0)) == 8
+
+
+def test_the_same_seed_gives_the_same_pairs():
+    assert hard_pairs(32, 5, seed=4) == hard_pairs(32, 5, seed=4)
+    assert hard_pairs(32, 5, seed=4) != hard_pairs(32, 5, seed=5)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: hard_pairs(3, 5), ValueError, "n_bits must be an int >= 4"),
+        (lambda: hard_pairs(8.0, 5), TypeError, "n_bits must be an int"),
+        (lambda: hard_pairs(8, 0), ValueError, "n_samples must be an int >= 1"),
+        (lambda: hard_pairs(8, 5, seed=-1), ValueError, "seed must be an int >= 0"),
+        (
+            lambda: planted_columns(8, "c holds", 0, np.random.default_rng()),
+            ValueError,
+            "style must be one of",
+        ),
+        (
+            lambda: planted_columns(8, HOLD_STYLES[0], 2, np.random.default_rng()),
+            ValueError,
+            "carry_first must be 0 or 1",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_the_argument_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
