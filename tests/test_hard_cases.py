@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 
+from grubook import hard_cases
 from grubook.hard_cases import (
     HOLD_STYLES,
+    hard_pair_count,
     hard_pairs,
     memoryless_sum,
     one_step_sum,
@@ -15,17 +19,29 @@ from grubook.hard_cases import (
 
 
 def longest_holds(a: int, b: int, n_bits: int) -> dict[int, int]:
-    """The longest run of propagate columns through which carry 0 / 1 is held."""
-    carry, run, longest = 0, 0, {0: 0, 1: 0}
+    """The longest run of propagate columns through which carry 0 / 1 is held.
+
+    Written here from the carries of a + b itself, independently of the
+    library's version, which is checked against it below.
+    """
+    carries = [((a & ((1 << t) - 1)) + (b & ((1 << t) - 1))) >> t for t in range(n_bits + 1)]
+    run, longest = 0, {0: 0, 1: 0}
     for t in range(n_bits):
-        a_t, b_t = (a >> t) & 1, (b >> t) & 1
-        if a_t != b_t:  # propagate: the carry passes unchanged
+        if ((a >> t) & 1) != ((b >> t) & 1):  # propagate
             run += 1
-            longest[carry] = max(longest[carry], run)
+            carry_in = carries[t]
+            longest[carry_in] = max(longest[carry_in], run)
         else:
             run = 0
-            carry = a_t  # kill (0, 0) sets 0, generate (1, 1) sets 1
     return longest
+
+
+def test_library_holds_agree_with_the_carries_of_the_sum():
+    rng = random.Random(0)
+    for _ in range(300):
+        n_bits = rng.randint(1, 70)
+        a, b = rng.getrandbits(n_bits), rng.getrandbits(n_bits)
+        assert hard_cases.longest_holds(a, b, n_bits) == longest_holds(a, b, n_bits)
 
 
 def test_the_shortcut_rules_are_right_where_they_should_be():
@@ -37,27 +53,35 @@ def test_the_shortcut_rules_are_right_where_they_should_be():
 
 @pytest.mark.parametrize("n_bits", [4, 8, 64, 1000])
 def test_every_hard_pair_defeats_both_shortcuts(n_bits):
-    for a, b in hard_pairs(n_bits, 30, seed=1):
+    for a, b in hard_pairs(n_bits, min(30, hard_pair_count(n_bits)), seed=1):
         assert 0 <= a < 2**n_bits and 0 <= b < 2**n_bits
         assert memoryless_sum(a, b) != a + b
         assert one_step_sum(a, b) != a + b
 
 
 @pytest.mark.parametrize("n_bits", [8, 33, 64, 1000])
-def test_every_hard_pair_holds_each_carry_for_half_the_width(n_bits):
+def test_every_hard_pair_holds_each_carry_through_the_planted_runs(n_bits):
     for a, b in hard_pairs(n_bits, 30, seed=2):
         holds = longest_holds(a, b, n_bits)
         assert min(holds.values()) >= (n_bits - 2) // 2
 
 
-def test_styles_orders_and_switches_all_occur():
+def test_pure_pairs_come_first_then_mixed_ones_in_both_orders():
     n_bits = 16
-    pairs = hard_pairs(n_bits, 12, seed=3)
-    first_columns = {((a & 1), (b & 1)) for a, b in pairs}
+    pairs = hard_pairs(n_bits, 200, seed=3)
+    only_a = [p for p in pairs if p[1] & ~p[0] == 0]
+    only_b = [p for p in pairs if p[0] & ~p[1] == 0]
+    assert len(only_a) == len(only_b) == 2 and set(only_a + only_b) == set(pairs[:4])
+    first_columns = {((a & 1), (b & 1)) for a, b in pairs[4:]}
     assert first_columns == {(0, 0), (1, 1)}  # either hold comes first
-    only_a = [p for p in pairs if p[1] & ~p[0] == 0 and p[0] != p[1]]
-    only_b = [p for p in pairs if p[0] & ~p[1] == 0 and p[0] != p[1]]
-    assert only_a and only_b and len(only_a) + len(only_b) < len(pairs)
+
+
+@pytest.mark.parametrize("n_bits", [4, 5, 8, 9])
+def test_pairs_are_distinct_and_all_of_them_can_be_drawn(n_bits):
+    everything = hard_pairs(n_bits, hard_pair_count(n_bits), seed=0)
+    assert len(set(everything)) == len(everything) == hard_pair_count(n_bits)
+    with pytest.raises(ValueError, match=f"n_samples must be at most {len(everything)}"):
+        hard_pairs(n_bits, len(everything) + 1)
 
 
 def test_planted_columns_lay_out_the_two_holds():

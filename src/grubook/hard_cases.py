@@ -2,8 +2,9 @@
 
 Least significant bit first, the carry into column t depends on column
 t - 1 and on the carry before it. Random operand pairs rarely ask a network
-to *hold* a carry: most carries are settled by the very next column. Two
-rules that remember nothing, or only one column, are therefore often right:
+to *hold* a carry for long: a held carry survives each further column with
+probability 1/2. At the small widths a network is trained on, two rules
+that remember nothing, or only one column, are often right:
 
     memoryless   the sum bit is a_t XOR b_t, as if there were never a carry
     one-step     the carry into column t is 1 exactly when column t - 1
@@ -16,6 +17,7 @@ column (0, 0), which holds a carry of 0, and one after a *generate* column
 (1, 1), which holds a carry of 1. The generate column followed by a
 propagate column defeats both rules (asserted by the tests and in
 chapter 1), so no pair can be passed by either shortcut.
+:func:`longest_holds` measures how long an addition holds each carry.
 
 Operands are Python ints of any size; ``n_bits`` is their width.
 """
@@ -30,6 +32,8 @@ __all__ = [
     "one_step_sum",
     "planted_columns",
     "hard_pairs",
+    "hard_pair_count",
+    "longest_holds",
 ]
 
 HOLD_STYLES = ("a holds", "b holds", "mixed")
@@ -68,8 +72,9 @@ def planted_columns(
     column then a propagate run (carry 1 held); ``carry_first`` (0 or 1)
     says which hold comes first, so the other is a switch after a long
     hold. The runs are ``(n_bits - 2) // 2`` and ``n_bits - 2`` minus that
-    columns long, in random order. ``n_bits >= 4``; ``style`` is one of
-    :data:`HOLD_STYLES`.
+    columns long (which one is longer, at odd widths, is drawn from
+    ``rng``), so each hold lasts at least ``(n_bits - 2) // 2`` columns.
+    ``n_bits >= 4``; ``style`` is one of :data:`HOLD_STYLES`.
     """
     n_bits = check_int(n_bits, "n_bits", minimum=4)
     if style not in HOLD_STYLES:
@@ -79,11 +84,21 @@ def planted_columns(
     carry_first = check_int(carry_first, "carry_first", minimum=0)
     if carry_first > 1:
         raise ValueError(f"carry_first must be 0 or 1, got {carry_first}")
-    runs = [(n_bits - 2) // 2, n_bits - 2 - (n_bits - 2) // 2]
-    rng.shuffle(runs)
+    lengths = _run_lengths(n_bits)
+    rng.shuffle(lengths)
+    return _hold_columns(carry_first, lengths, style, rng)
+
+
+def _run_lengths(n_bits: int) -> list[int]:
+    """The two run lengths: (n_bits - 2) // 2 and the rest of n_bits - 2."""
+    return [(n_bits - 2) // 2, n_bits - 2 - (n_bits - 2) // 2]
+
+
+def _hold_columns(carry_first, lengths, style, rng) -> list[tuple[int, int]]:
+    """Kill or generate, a run, then the other and a run: the columns."""
     starts = {0: (0, 0), 1: (1, 1)}  # kill, generate
     columns = []
-    for carry, length in zip((carry_first, 1 - carry_first), runs, strict=True):
+    for carry, length in zip((carry_first, 1 - carry_first), lengths, strict=True):
         columns.append(starts[carry])
         columns += _propagate_run(length, style, rng)
     return columns
@@ -94,25 +109,79 @@ def _to_int(bits) -> int:
     return sum(int(bit) << t for t, bit in enumerate(bits))
 
 
+def _pair(columns) -> tuple[int, int]:
+    """The operands (a, b) whose columns, least significant first, are given."""
+    a_bits, b_bits = zip(*columns, strict=True)
+    return _to_int(a_bits), _to_int(b_bits)
+
+
+def _pure_pairs(n_bits: int) -> list[tuple[int, int]]:
+    """Every hard pair whose runs hold their 1s in one operand only, sorted."""
+    lengths = _run_lengths(n_bits)
+    pairs = {
+        _pair(_hold_columns(carry_first, order, style, None))
+        for style in HOLD_STYLES[:2]
+        for carry_first in (0, 1)
+        for order in (lengths, lengths[::-1])
+    }
+    return sorted(pairs)
+
+
+def hard_pair_count(n_bits: int) -> int:
+    """How many distinct pairs :func:`hard_pairs` can return at ``n_bits``.
+
+    Two orders of the holds, one or two layouts of the run lengths (two at
+    odd widths), and each of the ``n_bits - 2`` propagate columns (1, 0) or
+    (0, 1).
+    """
+    n_bits = check_int(n_bits, "n_bits", minimum=4)
+    layouts = 2 if n_bits % 2 else 1
+    return 2 * layouts * 2 ** (n_bits - 2)
+
+
 def hard_pairs(
     n_bits: int, n_samples: int, seed=0
 ) -> list[tuple[int, int]]:
-    """``n_samples`` operand pairs of ``n_bits`` bits that need memory.
+    """``n_samples`` distinct operand pairs of ``n_bits`` bits that need memory.
 
     Each pair holds a carry of 0 and a carry of 1, each through a run of
-    about half the width (:func:`planted_columns`); the styles of
-    :data:`HOLD_STYLES` (both operand orders, and mixed runs) and the
-    order of the two holds take turns. Both shortcut rules get every
-    pair wrong. ``seed`` is an int or a ``numpy.random.Generator``.
+    at least ``(n_bits - 2) // 2`` propagate columns
+    (:func:`planted_columns`). The first pairs are the few whose runs hold
+    their 1s in one operand only (``a holds``, ``b holds``: both operand
+    orders, both orders of the holds); the others have mixed runs drawn
+    from ``seed``, with either hold first. No pair repeats; asking for more
+    than :func:`hard_pair_count` pairs raises ``ValueError``. Both shortcut
+    rules get every pair wrong. ``seed`` is an int or a
+    ``numpy.random.Generator``.
     """
     n_bits = check_int(n_bits, "n_bits", minimum=4)
     n_samples = check_positive_int(n_samples, "n_samples")
+    available = hard_pair_count(n_bits)
+    if n_samples > available:
+        raise ValueError(
+            f"n_samples must be at most {available} at n_bits = {n_bits}"
+            f" (the distinct hard pairs there), got {n_samples}"
+        )
     rng = as_rng(seed, "seed")
-    pairs = []
-    for index in range(n_samples):
-        style = HOLD_STYLES[index % len(HOLD_STYLES)]
-        carry_first = (index // len(HOLD_STYLES)) % 2
-        columns = planted_columns(n_bits, style, carry_first, rng)
-        a_bits, b_bits = zip(*columns, strict=True)
-        pairs.append((_to_int(a_bits), _to_int(b_bits)))
-    return pairs
+    pairs = dict.fromkeys(_pure_pairs(n_bits)[:n_samples])
+    while len(pairs) < n_samples:
+        carry_first = int(rng.integers(0, 2))
+        pairs.setdefault(_pair(planted_columns(n_bits, "mixed", carry_first, rng)))
+    return list(pairs)
+
+
+def longest_holds(a: int, b: int, n_bits: int) -> dict[int, int]:
+    """The longest run of propagate columns through which a carry of 0 / 1 is held.
+
+    Returns ``{0: columns, 1: columns}`` for the addition of the
+    ``n_bits``-bit operands ``a`` and ``b``, least significant first.
+    """
+    carry, run, longest = 0, 0, {0: 0, 1: 0}
+    for t in range(check_positive_int(n_bits, "n_bits")):
+        a_t, b_t = (a >> t) & 1, (b >> t) & 1
+        if a_t != b_t:  # propagate: the carry passes on unchanged
+            run += 1
+            longest[carry] = max(longest[carry], run)
+        else:  # kill (0, 0) sets the carry to 0, generate (1, 1) to 1
+            run, carry = 0, a_t
+    return longest
