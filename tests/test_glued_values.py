@@ -136,3 +136,41 @@ def test_as_shown_glues_what_the_check_accepts(value, spec):
 def test_as_shown_refuses_what_is_not_a_number(value):
     with pytest.raises(TypeError, match="value must be a real number"):
         as_shown(value, ".2f")
+
+
+def run_cells(tmp_path, *sources):
+    """Execute code cells in a fresh kernel; returns the executed notebook."""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    notebook = new_notebook(cells=[new_code_cell(s) for s in sources])
+    NotebookClient(notebook, kernel_name="python3", timeout=60).execute()
+    return notebook
+
+
+def test_glue_shown_writes_what_myst_nb_glue_writes(tmp_path):
+    notebook = run_cells(
+        tmp_path,
+        "from grubook.notebooks import glue_shown, glue_words\n"
+        "glue_shown('rate', 0.41800357965603213, '.2f')\nglue_words('verdict', 'met')",
+        "from myst_nb import glue\n"
+        "glue('rate', 0.42, display=False)\nglue('verdict', 'met', display=False)",
+    )
+    ours, myst_nb = (cell.outputs for cell in notebook.cells)
+    assert ours == myst_nb and len(ours) == 2
+    assert ours[0]["data"] == {RECORD: "0.42"}
+
+
+def test_glue_words_refuses_numbers():
+    from grubook.notebooks import glue_words
+
+    with pytest.raises(TypeError, match="text must be a str"):
+        glue_words("rate", 0.42)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_need_no_myst_nb_to_run(path):
+    """In Colab only grubook and its dependencies are installed: no myst-nb."""
+    cells = nbformat.read(path, as_version=4).cells
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert not re.search(r"^\s*(from|import)\s+myst_nb", code, re.M)

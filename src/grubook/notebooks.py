@@ -28,6 +28,7 @@ from pathlib import Path
 __all__ = [
     "as_shown",
     "glue_shown",
+    "glue_words",
     "execute",
     "execute_in_place",
     "output_texts",
@@ -173,15 +174,39 @@ def as_shown(value, spec: str):
     return int(text)
 
 
+GLUE_PREFIX = "application/papermill.record/"
+"""The mimetype prefix under which myst-nb finds a glued value."""
+
+
+def _glue(name: str, value) -> None:
+    """Store ``value`` under ``name`` for ``{glue:text}``, displaying nothing.
+
+    Writes the output that ``myst_nb.glue(name, value, display=False)``
+    writes, with IPython alone, so that the notebooks also run where
+    myst-nb is not installed (in Colab, say).
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
+
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    display({GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+
+
 def glue_shown(name: str, value, spec: str) -> None:
-    """Glue ``value`` under ``name`` as the page shows it with ``spec``.
+    """Glue the number ``value`` under ``name`` as the page shows it with ``spec``.
 
     The text pastes it with ``{glue:text}`name:spec```; see :func:`as_shown`.
     Returns nothing, so that a cell ending with it displays nothing.
     """
-    from myst_nb import glue
+    _glue(name, as_shown(value, spec))
 
-    glue(name, as_shown(value, spec), display=False)
+
+def glue_words(name: str, text: str) -> None:
+    """Glue the words ``text`` (a str, no number of machine-dependent digits) under ``name``."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    _glue(name, text)
 
 
 def _fence_end(lines: list[str], start: int, fence: str) -> int:
