@@ -76,12 +76,13 @@ lint: setup
 
 test: lint build-stored
 	python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env -p no:cacheprovider
-	$(MAKE) --no-print-directory test-numerics
 
 # Strict nbval again under each environment of grubook.perturb (another
 # OpenBLAS kernel, oneDNN limited or off, one thread): a stored output that
 # depends on the last bits of a float fails here before it fails on a
-# reader's machine. tests/test_perturb.py shows each one changes raw floats.
+# reader's machine. tests/test_perturb.py (in `make test`) shows each one
+# changes raw floats. About 2-3 minutes per environment on two cores, so
+# .ci/run runs it after `make test` rather than `make test` itself.
 test-numerics: setup
 	python -m grubook.perturb nbval $(NOTEBOOKS) -q
 
