@@ -79,3 +79,20 @@ def test_compare_executes_without_changing_the_file(tmp_path):
     [(number, diff)] = compare(path)
     assert number == 0 and "+stdout: 42" in diff
     assert path.read_text() == before
+
+
+def test_merge_streams_joins_runs_of_one_stream_and_drops_empty_writes():
+    from grubook.notebooks import merge_streams
+
+    png = result({"image/png": "AAAA", "text/plain": "<Figure>"})
+    cell = new_code_cell(
+        "pass",
+        outputs=[stream("a\n"), stream(""), stream("b\n"), stream("!", "stderr"), png, stream("c")],
+    )
+    merge_streams(cell)
+    assert [(o.output_type, o.get("text")) for o in cell.outputs] == [
+        ("stream", "a\nb\n"),
+        ("stream", "!"),
+        ("execute_result", None),
+        ("stream", "c"),
+    ]

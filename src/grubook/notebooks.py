@@ -31,6 +31,7 @@ __all__ = [
     "glue_words",
     "execute",
     "execute_in_place",
+    "merge_streams",
     "output_texts",
     "changed_outputs",
     "compare",
@@ -68,7 +69,29 @@ def execute(path: Path, timeout: int = 600):
     seconds = time.perf_counter() - start
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)  # timestamps left by earlier runs
+        merge_streams(cell)
     return notebook, seconds
+
+
+def merge_streams(cell) -> None:
+    """Join consecutive writes to one stream of a code cell into one output.
+
+    How a kernel splits a cell's printing into messages depends on timing,
+    so the stored notebook keeps one output per stream run, and the page
+    shows one block per run of printing. Empty writes are dropped.
+    """
+    merged = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            if not output.text:
+                continue
+            last = merged[-1] if merged else None
+            if last is not None and last.output_type == "stream" and last.name == output.name:
+                last.text += output.text
+                continue
+        merged.append(output)
+    if "outputs" in cell:
+        cell.outputs = merged
 
 
 def execute_in_place(path: Path, timeout: int = 600) -> float:
