@@ -48,3 +48,11 @@ def test_colab_cell_installs_from_the_configured_repository(path):
     url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))["repository"]["url"]
     first = nbformat.read(path, as_version=4).cells[0]
     assert f"git+{url}" in first.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_page_opens_with_the_chapter_title(path):
+    """The first cell the site shows is the H1; the set-up cell comes after it."""
+    cells = nbformat.read(path, as_version=4).cells
+    shown = [c for c in cells if "remove-cell" not in c.metadata.get("tags", [])]
+    assert shown[0].cell_type == "markdown" and shown[0].source.startswith("# ")
