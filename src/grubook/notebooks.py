@@ -110,25 +110,23 @@ UNCHECKED_TAGS = {"nbval-ignore-output", "nbval-skip"}
 def output_texts(cell) -> list[str]:
     """The parts of a code cell's outputs that strict nbval compares, as text.
 
-    One string per stream, error and data entry (mimetype first). As in
-    nbval, consecutive writes to one stream count as one text, empty ones
-    as none, and images and metadata are left out.
+    One string per stream, error and data entry (mimetype first), after
+    :func:`merge_streams` (as nbval, which also joins a stream's writes);
+    images and metadata are left out, as nbval leaves them out.
     """
-    texts, last_stream = [], None
+    cell = copy.deepcopy(cell)
+    merge_streams(cell)
+    texts = []
     for output in cell.get("outputs", []):
-        stream = output.name if output.output_type == "stream" else None
-        if stream and stream == last_stream:
-            texts[-1] += output.text
-        elif stream:
-            texts.append(f"{stream}: {output.text}")
-        last_stream = stream
+        if output.output_type == "stream":
+            texts.append(f"{output.name}: {output.text}")
         if output.output_type == "error":
             texts.append(f"error: {output.ename}: {output.evalue}")
         for mimetype, value in sorted(output.get("data", {}).items()):
             if not mimetype.startswith("image/"):
                 text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
                 texts.append(f"{mimetype}: {text}")
-    return [text for text in texts if text.split(": ", 1)[1]]
+    return texts
 
 
 def changed_outputs(stored, executed) -> list[tuple[int, str]]:

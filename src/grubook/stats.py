@@ -21,6 +21,8 @@ import math
 import numbers
 from typing import NamedTuple
 
+from grubook._checks import check_int, check_positive_int
+
 __all__ = [
     "Interval",
     "binomial_tail",
@@ -39,20 +41,9 @@ class Interval(NamedTuple):
     high: float
 
 
-def _check_count(name: str, value) -> int:
-    """``value`` as a non-negative int, or a TypeError or ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return int(value)
-
-
 def _check_counts(k, n) -> tuple[int, int]:
-    """``(k, n)`` checked: 0 <= k <= n and n >= 1."""
-    k, n = _check_count("k", k), _check_count("n", n)
-    if n == 0:
-        raise ValueError("n must be >= 1, got 0")
+    """``(k, n)`` checked: ints with 0 <= k <= n and n >= 1."""
+    k, n = check_int(k, "k", minimum=0), check_positive_int(n, "n")
     if k > n:
         raise ValueError(f"k must be <= n = {n}, got {k}")
     return k, n
