@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 
@@ -20,7 +22,7 @@ from grubook.analysis import (
     single_unit_accuracy,
     trace_adder,
 )
-from grubook.data import add_bits, addition_batch, decode_operands, from_bits
+from grubook.data import add_bits, addition_batch, decode_operands, from_bits, to_bits
 from grubook.reference import random_params, sigmoid
 
 
@@ -105,7 +107,9 @@ def test_adversarial_pairs_fit_in_n_bits_and_have_their_carries():
         assert all(max(a, b) < 2**n for a, b in pairs.values())
         assert pairs["a + a"][0] >= 2 ** (n - 1)
     pairs = adversarial_pairs(10)
-    assert sum(pairs["2**n-1 + 1"]) == 2**10
+    assert sum(pairs["2**n-1 + 1"]) == sum(pairs["1 + 2**n-1"]) == 2**10
+    assert pairs["1 + 2**n-1"] == pairs["2**n-1 + 1"][::-1]
+    assert pairs["0 + 2**n-1"] == pairs["2**n-1 + 0"][::-1] == (0, 2**10 - 1)
     assert sum(pairs["2**n-1 + 2**n-1"]) == 2**11 - 2
 
 
@@ -125,8 +129,9 @@ def test_hand_built_adder_is_exact_on_all_pairs_of_6_bits_and_on_long_numbers():
     sums = [from_bits(row) for row in adder_bits(params, readout, x)]
     a, b = decode_operands(x)
     assert sums == [i + j for i, j in zip(a, b, strict=True)]
-    sweep = length_sweep(params, readout, [300, 1000], n_samples=50, seed=1)
+    sweep = length_sweep(partial(adder_bits, params, readout), [300, 1000], n_random=50)
     assert all_exact(sweep)
+    assert sweep["random"] == [50, 50] and sweep["hard"] == [100, 100]
 
 
 def test_hand_built_adder_fails_when_its_weights_are_too_small():
@@ -144,10 +149,33 @@ def test_hand_built_adder_rejects_bad_scales():
 
 def test_length_sweep_of_a_random_network_is_not_exact():
     params = random_params(2, 3, rng=0)
-    sweep = length_sweep(params, Readout(np.ones(3), 0.0), [8, 16], n_samples=20)
-    assert sweep["lengths"] == [8, 16]
+    sweep = length_sweep(
+        partial(adder_bits, params, Readout(np.ones(3), 0.0)), [8, 16], n_random=20, n_hard=5
+    )
+    assert sweep["lengths"] == [8, 16] and sweep["n_random"] == 20 and sweep["n_hard"] == 5
     assert set(sweep["cases"]) == set(ADVERSARIAL_CASES)
+    assert all(0 <= k <= 20 for k in sweep["random"]) and len(sweep["hard"]) == 2
     assert not all_exact(sweep)
+
+
+def test_length_sweep_counts_what_it_is_given_to_read():
+    from grubook.hard_cases import one_step_sum
+
+    def exact(x):
+        return add_bits(x)[0]
+
+    def one_step(x):
+        a, b = decode_operands(x)
+        width = x.shape[1]
+        return np.stack([to_bits(one_step_sum(i, j), width) for i, j in zip(a, b, strict=True)])
+
+    right = length_sweep(exact, [8, 64], n_random=30, n_hard=7)
+    assert all_exact(right) and right["random"] == [30, 30] and right["hard"] == [7, 7]
+    shortcut = length_sweep(one_step, [64], n_random=30, n_hard=7)
+    assert shortcut["hard"] == [0]  # the hard pairs defeat the one-step rule
+    assert not shortcut["cases"]["2**n-1 + 1"][0] and shortcut["cases"]["0 + 0"][0]
+    with pytest.raises(ValueError, match="lengths"):
+        length_sweep(exact, [3])
 
 
 def test_chapter_5_figures_draw_what_they_are_given():
@@ -177,47 +205,15 @@ def test_chapter_5_figures_draw_what_they_are_given():
     assert labels == ["8", "16", "1000", ""]
     with pytest.raises(ValueError, match="curves"):
         plots.accuracy_vs_length([8, 16], {"m": [1.0]})
+    banded = plots.accuracy_vs_length(
+        [8, 16], {"m": [1.0, 0.5]}, bands={"m": ([0.9, 0.4], [1, 0.6])}
+    )
+    shade = banded.axes[0].collections[0].get_paths()[0].vertices[:, 1]
+    assert shade.min() == pytest.approx(0.4) and shade.max() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="bands"):
+        plots.accuracy_vs_length([8, 16], {"m": [1.0, 0.5]}, bands={"other": ([0, 0], [1, 1])})
     fig3 = plots.unit_scores([0.5, 0.9, 0.6], highlight=[1])
     assert [p.get_hatch() for p in fig3.axes[0].patches] == [None, "//", None]
     fig4 = plots.step_curves({"p": np.linspace(0, 1, 5)}, shade=(1, 3))
     np.testing.assert_allclose(fig4.axes[0].get_lines()[0].get_ydata(), np.linspace(0, 1, 5))
     plt.close("all")
-
-
-def test_noisy_adder_starts_as_the_plain_adder_and_is_noisy_only_in_training():
-    import keras
-
-    from grubook.analysis import NoisyStateGRUCell, build_noisy_adder
-    from grubook.model import build_adder
-
-    keras.utils.set_random_seed(0)
-    noisy, plain = build_noisy_adder(3, 0.5, seed=4), build_adder(3, seed=4)
-    for a, b in zip(noisy.get_weights(), plain.get_weights(), strict=True):
-        np.testing.assert_array_equal(a, b)
-    x, _ = addition_batch(4, 6, rng=0)
-    quiet = keras.ops.convert_to_numpy(noisy(x, training=False))
-    np.testing.assert_allclose(quiet, keras.ops.convert_to_numpy(plain(x)), atol=1e-6)
-    jittered = keras.ops.convert_to_numpy(noisy(x, training=True))
-    assert np.abs(jittered - quiet).max() > 1e-3
-    with pytest.raises(ValueError, match="state_noise"):
-        NoisyStateGRUCell(2, state_noise=-0.1)
-
-
-def test_train_with_recipe_rejects_unknown_recipes():
-    from grubook.analysis import train_with_recipe
-
-    with pytest.raises(ValueError, match="recipe"):
-        train_with_recipe("fastest", seed=0)
-
-
-def test_command_line_writes_the_sizes_study(tmp_path):
-    import json
-
-    from grubook.analysis import main
-
-    out = tmp_path / "sizes.json"
-    main(["sizes", "--sizes", "1", "2", "--seeds", "1", "--steps", "20", "--out", str(out)])
-    result = json.loads(out.read_text())
-    assert result["sizes"] == [1, 2] and result["seeds"] == [0] and result["steps"] == 20
-    assert len(result["steps_to_exact"]) == 2 and len(result["final_exact"][0]) == 1
-    assert result["command"].startswith("python -m grubook.analysis sizes")

@@ -9,7 +9,7 @@ from grubook.data import addition_batch
 from grubook.model import add, build_adder, predict_bits
 
 
-@pytest.mark.parametrize("cell", ["custom", "keras"])
+@pytest.mark.parametrize("cell", ["custom", "keras", "simple_rnn", "lstm"])
 def test_adder_maps_bit_pairs_to_bit_probabilities(cell):
     model = build_adder(8, cell=cell, seed=0)
     x, _ = addition_batch(5, 6, 0)
@@ -39,6 +39,30 @@ def test_custom_and_keras_cells_compute_the_same_model(reset_after):
     assert np.abs(difference).max() <= 1e-5
 
 
+def test_plain_rnn_baseline_computes_tanh_of_inputs_and_state():
+    model = build_adder(3, cell="simple_rnn", seed=5)
+    kernel, recurrent, bias = model.get_layer("simple_rnn").get_weights()
+    w, c = model.get_layer("readout").get_weights()
+    x, _ = addition_batch(4, 7, 0)
+    h = np.zeros((4, 3))
+    expected = []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ kernel + h @ recurrent + bias)
+        expected.append(1 / (1 + np.exp(-(h @ w + c))))
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(model(x)), np.stack(expected, axis=1), atol=1e-5
+    )
+
+
+def test_baselines_have_the_weights_of_their_cell():
+    sizes = {cell: build_adder(16, cell=cell, seed=0).count_params()
+             for cell in ("simple_rnn", "custom", "lstm")}
+    readout = 16 + 1
+    assert sizes["simple_rnn"] == (2 * 16 + 16 * 16 + 16) + readout
+    assert sizes["custom"] == 3 * (2 * 16 + 16 * 16 + 16) + readout
+    assert sizes["lstm"] == 4 * (2 * 16 + 16 * 16 + 16) + readout
+
+
 def test_add_returns_an_int_as_wide_as_the_sum_needs():
     model = build_adder(seed=0)
     a, b = 2**150 - 1, 2**150 - 1
@@ -60,7 +84,8 @@ def test_predict_bits_thresholds_probabilities():
     ("call", "error", "words"),
     [
         (lambda: build_adder(0), ValueError, "units must be an int >= 1"),
-        (lambda: build_adder(4, cell="lstm"), ValueError, "cell must be one of"),
+        (lambda: build_adder(4, cell="gru"), ValueError, "cell must be one of"),
+        (lambda: build_adder(4, cell="lstm", reset_after=True), ValueError, "needs a GRU cell"),
         (lambda: build_adder(4, seed=-1), ValueError, "seed must be an int >= 0"),
         (lambda: build_adder(4, seed=1.5), TypeError, "seed must be an int"),
         (lambda: build_adder(4, reset_after=None), TypeError, "reset_after must be True or False"),

@@ -12,6 +12,7 @@ from grubook.stats import (
     clopper_pearson,
     describe_accuracy,
     fisher_exact,
+    holm_adjusted,
     zero_errors_bound,
 )
 
@@ -100,6 +101,11 @@ def test_fisher_exact_decides_a_large_difference():
 
 def test_accuracy_is_described_with_its_interval():
     assert describe_accuracy(5, 10) == "5/10 = 50.0 % (95 % interval 18.7-81.3 %)"
+    # An accuracy short of 100 % never prints as 100 %, nor one above 0 as 0.
+    assert describe_accuracy(9996, 10_000).startswith("9996/10000 = 99.96 % (95 % interval 99.")
+    assert describe_accuracy(1, 100_000).startswith("1/100000 = 0.001 % ")
+    assert describe_accuracy(10, 10).startswith("10/10 = 100.0 % ")
+    assert describe_accuracy(5, 10, compact=True) == "5/10 (18.7-81.3 %)"
 
 
 @pytest.mark.parametrize(
@@ -119,3 +125,15 @@ def test_accuracy_is_described_with_its_interval():
 def test_bad_input_is_refused_with_the_argument_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_holm_multiplies_the_smallest_p_by_m_and_never_decreases():
+    # Checked by hand:
+    # sorted 0.01, 0.02, 0.03, 0.5 -> 0.04, max(0.04, 0.06), max(0.06, 0.06), 0.5
+    assert holm_adjusted([0.03, 0.01, 0.5, 0.02]) == pytest.approx([0.06, 0.04, 0.5, 0.06])
+    assert holm_adjusted([0.9, 0.8]) == [1.0, 1.0]
+    assert holm_adjusted([0.2]) == [0.2]
+    with pytest.raises(ValueError, match="p_values"):
+        holm_adjusted([])
+    with pytest.raises(ValueError, match="p_values"):
+        holm_adjusted([1.5])

@@ -12,23 +12,19 @@ thousands of steps run fast:
 Shapes: a batch of ``B`` problems of ``T`` steps is ``x`` ``(B, T, 2)``;
 hidden states and gates are ``(B, T, H)``; bits are ``uint8`` ``(B, T)``.
 
-Run ``python -m grubook.analysis extrapolation --seeds 10 --out FILE`` for
-the ten-seed length-generalisation study and ``python -m grubook.analysis
-sizes --out FILE`` for the sweep over hidden sizes (``--help`` for options).
+The multi-seed studies that train many adders live in
+:mod:`grubook.studies`.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import time
 from typing import NamedTuple
 
 import numpy as np
 
 from grubook._checks import as_rng, check_int, check_positive_int, check_rank
 from grubook.cell import GRUCell
-from grubook.data import add_bits, addition_batch, check_bits, encode_pair
+from grubook.data import add_bits, check_bits, encode_pair
 from grubook.hard_cases import hard_pairs
 from grubook.reference import (
     GRUParams,
@@ -55,14 +51,6 @@ __all__ = [
     "hand_built_adder",
     "all_pairs",
     "all_exact",
-    "RECIPES",
-    "STUDY_LENGTHS",
-    "NoisyStateGRUCell",
-    "build_noisy_adder",
-    "train_with_recipe",
-    "extrapolation_study",
-    "size_sweep",
-    "main",
 ]
 
 
@@ -248,8 +236,10 @@ def single_unit_accuracy(states, labels) -> np.ndarray:
 
 ADVERSARIAL_CASES = (
     "2**n-1 + 1",
+    "1 + 2**n-1",
     "2**n-1 + 2**n-1",
     "2**n-1 + 0",
+    "0 + 2**n-1",
     "a + a",
     "0 + 0",
 )
@@ -259,9 +249,12 @@ ADVERSARIAL_CASES = (
 def adversarial_pairs(n_bits: int, seed: int = 0) -> dict[str, tuple[int, int]]:
     """Hand-picked operand pairs of ``n_bits`` bits that stress the carry.
 
-    ``2**n-1 + 1``: a carry rippling through all ``n`` steps.
+    ``2**n-1 + 1`` and ``1 + 2**n-1``: a carry rippling through all ``n``
+    steps, its propagate columns (1, 0) or (0, 1).
     ``2**n-1 + 2**n-1``: a carry generated at every step.
-    ``2**n-1 + 0``: ``n`` steps where carry must *stay* 0 while ``a + b = 1``.
+    ``2**n-1 + 0`` and ``0 + 2**n-1``: ``n`` steps where the carry must
+    *stay* 0 while ``a_t + b_t = 1``; the input weights see a and b apart,
+    so both orders are asked.
     ``a + a``: equal operands (a random ``a``, top bit set, from ``seed``).
     ``0 + 0``: all zeros.
     """
@@ -273,8 +266,10 @@ def adversarial_pairs(n_bits: int, seed: int = 0) -> dict[str, tuple[int, int]]:
     a = int("".join(map(str, bits[::-1])), 2)
     pairs = {
         "2**n-1 + 1": (ones, 1),
+        "1 + 2**n-1": (1, ones),
         "2**n-1 + 2**n-1": (ones, ones),
         "2**n-1 + 0": (ones, 0),
+        "0 + 2**n-1": (0, ones),
         "a + a": (a, a),
         "0 + 0": (0, 0),
     }
@@ -282,40 +277,46 @@ def adversarial_pairs(n_bits: int, seed: int = 0) -> dict[str, tuple[int, int]]:
     return pairs
 
 
-def length_sweep(
-    params: GRUParams,
-    readout: Readout,
-    lengths,
-    *,
-    n_samples: int = 1000,
-    seed: int = 0,
-) -> dict:
-    """Exact-match accuracy by operand length, on random and adversarial pairs.
+def _exact_on_pairs(adder, pairs, n_bits: int) -> np.ndarray:
+    """Whether ``adder`` is exact on each ``(a, b)`` of ``pairs``: bool (N,)."""
+    x = np.stack([encode_pair(a, b, n_bits) for a, b in pairs])
+    return exact_match_bits(adder(x), x)
 
-    For each ``n`` in ``lengths``: ``n_samples`` random ``n``-bit pairs (drawn
-    from ``seed``) and every case of :func:`adversarial_pairs`. Returns
-    ``{"lengths": [n, ...], "random": [accuracy, ...],
-    "cases": {name: [bool, ...]}}``.
+
+def length_sweep(
+    adder, lengths, *, n_random: int = 1000, n_hard: int = 100
+) -> dict:
+    """Exact-match counts by operand length: random, hard and named pairs.
+
+    ``adder`` maps inputs ``x`` float32 ``(B, T, 2)`` to sum bits ``uint8``
+    ``(B, T)``: for example ``functools.partial(adder_bits, params,
+    readout)`` or ``grubook.studies.compiled_bits(model)``. For each ``n``
+    in ``lengths`` (each >= 4): the ``n_random`` pairs of the *test* set
+    ``grubook.train.held_out_set(n, n_random, "test")``, ``n_hard`` pairs
+    of :func:`hard_pairs` (drawn from the test seed) and every case of
+    :func:`adversarial_pairs`. Returns ``{"lengths": [n, ...], "n_random":
+    N, "random": [exact count per length], "n_hard": M, "hard": [exact
+    count per length], "cases": {name: [bool per length]}}``.
     """
-    lengths = [check_positive_int(n, "lengths[i]") for n in lengths]
-    n_samples = check_positive_int(n_samples, "n_samples")
-    rng = as_rng(seed, "seed")
+    from grubook.train import SPLITS, held_out_set
+
+    lengths = [check_int(n, "lengths[i]", minimum=4) for n in lengths]
     result = {
         "lengths": lengths,
+        "n_random": check_positive_int(n_random, "n_random"),
         "random": [],
+        "n_hard": check_positive_int(n_hard, "n_hard"),
+        "hard": [],
         "cases": {name: [] for name in ADVERSARIAL_CASES},
     }
     for n in lengths:
-        x, _ = addition_batch(n_samples, n, rng)
-        result["random"].append(
-            float(exact_match_bits(adder_bits(params, readout, x), x).mean())
-        )
-        pairs = adversarial_pairs(n, seed)
-        x = np.stack([encode_pair(a, b, n) for a, b in pairs.values()])
+        x, _ = held_out_set(n, n_random, "test")
+        result["random"].append(int(exact_match_bits(adder(x), x).sum()))
+        hard = hard_pairs(n, n_hard, seed=SPLITS["test"])
+        result["hard"].append(int(_exact_on_pairs(adder, hard, n).sum()))
+        named = adversarial_pairs(n, SPLITS["test"])
         for name, ok in zip(
-            pairs,
-            exact_match_bits(adder_bits(params, readout, x), x),
-            strict=True,
+            named, _exact_on_pairs(adder, named.values(), n), strict=True
         ):
             result["cases"][name].append(bool(ok))
     return result
@@ -324,10 +325,12 @@ def length_sweep(
 def all_exact(sweep: dict) -> bool:
     """Whether a :func:`length_sweep` result is exact everywhere.
 
-    That is, on every length and every case.
+    That is, on every random, hard and named pair at every length.
     """
-    return all(a == 1.0 for a in sweep["random"]) and all(
-        all(oks) for oks in sweep["cases"].values()
+    return (
+        all(k == sweep["n_random"] for k in sweep["random"])
+        and all(k == sweep["n_hard"] for k in sweep["hard"])
+        and all(all(oks) for oks in sweep["cases"].values())
     )
 
 
@@ -400,272 +403,3 @@ def all_pairs(n_bits: int) -> np.ndarray:
         operands[:, None, :] >> np.arange(n_bits)[None, :, None]
     ) & 1
     return x
-
-
-# --- Studies over seeds and sizes (the command line) --------------------------
-
-RECIPES = {
-    "first-exact": {"steps": 1000, "stop_at_exact": True},
-    "decay-only": {"steps": 2000, "final_learning_rate": 1e-4},
-    "robust": {"steps": 2000, "final_learning_rate": 1e-4, "state_noise": 0.1},
-}
-"""Training recipes: keyword arguments of ``grubook.train.train_adder``, plus
-``state_noise`` for :func:`build_noisy_adder`.
-
-``first-exact``: chapter 4's recipe, stopped at the first 100 % held-out
-exact-match on 32-bit pairs. ``decay-only``: 2,000 steps, the learning rate
-decaying along a cosine from 1e-2 to 1e-4. ``robust``: the same plus Gaussian
-noise of standard deviation 0.1 added to the state at every step during
-training. All three train on operands of 8 bits, batches of 64, with Adam
-starting at 1e-2.
-"""
-
-
-STUDY_LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1000, 1024)
-"""Operand lengths (bits) of the extrapolation study."""
-
-
-class NoisyStateGRUCell(GRUCell):
-    """The book's ``GRUCell`` that jitters the state it reads, in training only.
-
-    At every step it computes the GRU from ``h_{t-1} + state_noise * N(0, 1)``
-    instead of ``h_{t-1}`` (``(B, H)`` Gaussian noise, fresh at each step);
-    outside training it is exactly ``GRUCell``. A state that must survive
-    the noise has to be pulled back to where it belongs at every step.
-    ``noise_seed`` (an int or None) seeds Keras's seed generator, so that a
-    seeded run draws the same noise every time.
-    """
-
-    def __init__(
-        self,
-        units: int,
-        state_noise: float = 0.1,
-        noise_seed: int | None = None,
-        **kwargs,
-    ):
-        import keras
-
-        super().__init__(units, **kwargs)
-        if (
-            isinstance(state_noise, bool)
-            or not isinstance(state_noise, int | float)
-            or not (state_noise >= 0)
-        ):
-            raise ValueError(
-                f"state_noise must be a number >= 0, got {state_noise!r}"
-            )
-        self.state_noise = float(state_noise)
-        self.noise_seed = noise_seed
-        self.seed_generator = keras.random.SeedGenerator(noise_seed)
-
-    def call(self, inputs, states, training=None):
-        """``inputs`` (B, D), ``states`` [(B, H)] -> output, new states.
-
-        The output is (B, H), the new states [(B, H)].
-        """
-        import keras
-
-        h_prev = states[0] if isinstance(states, (list, tuple)) else states
-        if training and self.state_noise > 0:
-            noise = keras.random.normal(
-                keras.ops.shape(h_prev), seed=self.seed_generator
-            )
-            h_prev = h_prev + self.state_noise * noise
-        h = self.gates(inputs, h_prev).h
-        return h, [h]
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "state_noise": self.state_noise,
-            "noise_seed": self.noise_seed,
-        }
-
-
-def build_noisy_adder(
-    units: int = 16, state_noise: float = 0.1, seed: int | None = None
-):
-    """``build_adder(units, seed=seed)`` with a :class:`NoisyStateGRUCell`.
-
-    The noisy cell is in its GRU layer. Same layers, names ("gru",
-    "readout") and initial weights as the plain adder; only training
-    differs. Inputs ``(B, T, 2)``, outputs ``(B, T, 1)``.
-    """
-    import keras
-
-    from grubook.model import build_adder
-
-    plain = build_adder(units, seed=seed)
-    inputs = keras.Input(shape=(None, 2), name="bit_pairs")
-    cell = NoisyStateGRUCell(units, state_noise, noise_seed=seed)
-    states = keras.layers.RNN(cell, return_sequences=True, name="gru")(inputs)
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="readout")(
-        states
-    )
-    model = keras.Model(inputs, outputs, name=f"noisy_adder_{units}")
-    model.set_weights(plain.get_weights())
-    return model
-
-
-def train_with_recipe(recipe: str, seed: int, units: int = 16, **overrides):
-    """Train a new adder with ``RECIPES[recipe]``; returns ``(model, history)``.
-
-    ``overrides`` replace entries of the recipe (such as ``steps``). Seeds
-    Keras (``keras.utils.set_random_seed(seed)``) first, so that a recipe and
-    a seed always give the same network.
-    """
-    import keras
-
-    from grubook.model import build_adder
-    from grubook.train import train_adder
-
-    if recipe not in RECIPES:
-        raise ValueError(
-            f"recipe must be one of {tuple(RECIPES)}, got {recipe!r}"
-        )
-    seed = check_int(seed, "seed", minimum=0)
-    keras.utils.set_random_seed(seed)
-    options = {**RECIPES[recipe], **overrides}
-    state_noise = options.pop("state_noise", 0.0)
-    if state_noise:
-        model = build_noisy_adder(units, state_noise, seed=seed)
-    else:
-        model = build_adder(units, seed=seed)
-    history = train_adder(model, seed=seed, **options)
-    return model, history
-
-
-def extrapolation_study(
-    recipes,
-    seeds,
-    *,
-    lengths=STUDY_LENGTHS,
-    n_samples: int = 1000,
-    eval_seed: int = 12345,
-    log=print,
-) -> dict:
-    """Train an adder per recipe and seed; measure :func:`length_sweep` on each.
-
-    Returns ``{"lengths": [...], "n_samples": N, "recipes": {recipe:
-    {"seeds": [...], "exact_everywhere": [bool, ...],
-    "random": [[accuracy per length] per seed],
-    "cases": [{case: [bool per length]} per seed], "steps": [...],
-    "seconds": [...]}}}``.
-    """
-    result = {
-        "lengths": list(lengths),
-        "n_samples": n_samples,
-        "eval_seed": eval_seed,
-        "recipes": {},
-    }
-    for recipe in recipes:
-        rows = {
-            "seeds": [],
-            "exact_everywhere": [],
-            "random": [],
-            "cases": [],
-            "steps": [],
-            "seconds": [],
-        }
-        for seed in seeds:
-            start = time.perf_counter()
-            model, history = train_with_recipe(recipe, seed)
-            sweep = length_sweep(
-                *adder_weights(model),
-                lengths,
-                n_samples=n_samples,
-                seed=eval_seed,
-            )
-            rows["seeds"].append(seed)
-            rows["exact_everywhere"].append(all_exact(sweep))
-            rows["random"].append(sweep["random"])
-            rows["cases"].append(sweep["cases"])
-            rows["steps"].append(len(history.loss))
-            rows["seconds"].append(round(time.perf_counter() - start, 1))
-            failed = [
-                name for name, oks in sweep["cases"].items() if not all(oks)
-            ]
-            log(
-                f"{recipe:>12} seed {seed}: {len(history.loss):>5} steps, "
-                f"exact everywhere: {all_exact(sweep)!s:>5}; "
-                f"random at {lengths[-1]} bits "
-                f"{sweep['random'][-1]:.3f}; failed cases {failed}"
-            )
-        result["recipes"][recipe] = rows
-    return result
-
-
-def size_sweep(sizes, seeds, *, steps: int = 3000, log=print) -> dict:
-    """Train adders with ``units`` in ``sizes`` (chapter 4's recipe).
-
-    Training runs for up to ``steps`` steps and stops at the first 100 %
-    held-out exact-match on 32-bit pairs. Returns ``{"sizes": [...],
-    "seeds": [...], "steps_to_exact": [[int or None per seed] per size],
-    "final_exact": [[float per seed] per size], "steps": steps}``.
-    """
-    result = {
-        "sizes": list(sizes),
-        "seeds": list(seeds),
-        "steps": steps,
-        "steps_to_exact": [],
-        "final_exact": [],
-    }
-    for units in sizes:
-        reached, final = [], []
-        for seed in seeds:
-            _, history = train_with_recipe(
-                "first-exact", seed, units=units, steps=steps
-            )
-            reached.append(history.steps_to_exact)
-            final.append(history.eval_exact[-1])
-        result["steps_to_exact"].append(reached)
-        result["final_exact"].append(final)
-        log(
-            f"units {units}: steps to 100 % per seed {reached}; "
-            f"final exact-match {final}"
-        )
-    return result
-
-
-def main(argv=None) -> None:
-    """Run a study and write its results as JSON: ``extrapolation`` or
-    ``sizes``.
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m grubook.analysis", description=main.__doc__
-    )
-    parser.add_argument("study", choices=["extrapolation", "sizes"])
-    parser.add_argument(
-        "--seeds", type=int, default=10, help="how many seeds (0, 1, ...)"
-    )
-    parser.add_argument(
-        "--recipes", nargs="+", default=list(RECIPES), choices=list(RECIPES)
-    )
-    parser.add_argument(
-        "--sizes", type=int, nargs="+", default=list(range(1, 9))
-    )
-    parser.add_argument(
-        "--steps", type=int, default=3000, help="most steps (sizes study)"
-    )
-    parser.add_argument("--out", required=True, help="the JSON file to write")
-    args = parser.parse_args(argv)
-    import tensorflow as tf
-
-    tf.config.experimental.enable_op_determinism()
-    start = time.perf_counter()
-    seeds = list(range(check_positive_int(args.seeds, "--seeds")))
-    if args.study == "extrapolation":
-        result = extrapolation_study(args.recipes, seeds)
-    else:
-        result = size_sweep(args.sizes, seeds, steps=args.steps)
-    result["command"] = "python -m grubook.analysis " + " ".join(
-        argv if argv is not None else __import__("sys").argv[1:]
-    )
-    result["wall_seconds"] = round(time.perf_counter() - start, 1)
-    with open(args.out, "w") as file:
-        json.dump(result, file, indent=1)
-    print(f"wrote {args.out} in {result['wall_seconds']:.0f} s")
-
-
-if __name__ == "__main__":
-    main()

@@ -12,13 +12,22 @@ from grubook.fused import FusedGRU
 
 __all__ = [
     "CELLS",
+    "GRU_CELLS",
+    "BASELINES",
     "build_adder",
     "make_recurrent_layer",
     "add",
     "predict_bits",
 ]
 
-CELLS = ("custom", "keras", "fused")
+CELLS = ("custom", "keras", "fused", "simple_rnn", "lstm")
+"""The recurrent layers ``build_adder`` can use: three GRUs, two baselines."""
+
+GRU_CELLS = ("custom", "keras", "fused")
+"""The cells that compute the book's GRU (same weights, same outputs)."""
+
+BASELINES = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM}
+"""Keras's plain RNN (``h_t = tanh(W x_t + U h_{t-1} + b)``) and its LSTM."""
 
 
 def _initializers(seed: int | None) -> dict:
@@ -40,12 +49,22 @@ def make_recurrent_layer(
 ):
     """The adder's recurrent layer, returning the whole sequence ``(B, T, H)``.
 
-    ``jit_compile`` (only with ``cell="fused"``) compiles the layer with XLA.
+    ``jit_compile`` (only with ``cell="fused"``) compiles the layer with XLA;
+    ``reset_after`` applies to the GRU cells only.
     """
     init = _initializers(seed)
     if jit_compile and cell != "fused":
         raise ValueError(
             f'jit_compile=True needs cell="fused", got cell={cell!r}'
+        )
+    if cell in BASELINES:
+        if reset_after:
+            raise ValueError(
+                f"reset_after=True needs a GRU cell {GRU_CELLS}, "
+                f"got cell={cell!r}"
+            )
+        return BASELINES[cell](
+            units, return_sequences=True, name=cell, **init
         )
     if cell == "fused":
         return FusedGRU(
@@ -86,9 +105,12 @@ def build_adder(
     by a ``Dense(1, sigmoid)`` readout at every step; ``cell="fused"``:
     ``grubook.fused.FusedGRU``, the same GRU computed faster, which
     ``jit_compile=True`` compiles with XLA (forward and gradient), even
-    inside a training step that is not compiled. All three cells have the
-    same weights and compute the same outputs. ``seed`` (an int >= 0) makes
-    the initial weights reproducible; ``None`` leaves them random.
+    inside a training step that is not compiled. All three GRU cells have
+    the same weights and compute the same outputs. The baselines
+    ``cell="simple_rnn"`` and ``cell="lstm"`` put Keras's ``SimpleRNN`` or
+    ``LSTM`` with the same number of units in place of the GRU. ``seed``
+    (an int >= 0) makes the initial weights reproducible; ``None`` leaves
+    them random.
     """
     units = check_positive_int(units, "units")
     if seed is not None:

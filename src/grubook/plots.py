@@ -571,20 +571,33 @@ def gate_heatmaps(bit_rows: dict, trace, *, units=None, unit_labels=None,
 
 
 def accuracy_vs_length(lengths, curves: dict, *, train_bits: int | None = None,
-                       ylabel: str = "exact-match accuracy", title: str | None = None):
+                       ylabel: str = "exact-match accuracy", title: str | None = None,
+                       bands: dict | None = None):
     """Accuracy against operand length (log scale), one line per model.
 
     ``lengths`` (K,) are operand lengths in bits; ``curves`` maps a label to
-    accuracies (K,) in [0, 1]. ``train_bits`` marks the longest operands seen
-    in training. The y-axis zooms on the range the values cover. Returns the
-    ``Figure``.
+    accuracies (K,) in [0, 1]. ``bands`` (optional) maps some of the labels
+    to ``(low (K,), high (K,))``, such as 95 % intervals, shaded around
+    their line. ``train_bits`` marks the longest operands seen in training.
+    The y-axis zooms on the range the values cover. Returns the ``Figure``.
     """
     lengths, curves = _curves_over(lengths, curves, "lengths")
+    bands = {} if bands is None else bands
+    unknown = set(bands) - set(curves)
+    if unknown:
+        raise ValueError(f"bands must name curves, got unknown {sorted(unknown)}")
     fig, ax = plt.subplots(figsize=(7.0, 3.8))
     lowest = 1.0
     for i, (label, values) in enumerate(curves.items()):
         lowest = min(lowest, float(values.min()))
-        ax.plot(lengths, values, label=label, markersize=5, **series_style(i))
+        style = series_style(i)
+        ax.plot(lengths, values, label=label, markersize=5, **style)
+        if label in bands:
+            low, high = (np.asarray(end, dtype=float) for end in bands[label])
+            if low.shape != lengths.shape or high.shape != lengths.shape:
+                raise ValueError(f"bands[{label!r}] must hold two arrays of shape {lengths.shape}")
+            ax.fill_between(lengths, low, high, color=style["color"], alpha=0.18, linewidth=0)
+            lowest = min(lowest, float(low.min()))
     if train_bits is not None:
         ax.axvline(train_bits, color="0.4", linewidth=1.0)
     ax.set_xscale("log", base=2)

@@ -29,6 +29,7 @@ __all__ = [
     "clopper_pearson",
     "zero_errors_bound",
     "fisher_exact",
+    "holm_adjusted",
     "describe_accuracy",
 ]
 
@@ -158,10 +159,45 @@ def fisher_exact(k1: int, n1: int, k2: int, n2: int, alternative: str = "greater
     return min(1.0, math.fsum(math.exp(v) for v in chosen))
 
 
-def describe_accuracy(k: int, n: int, level: float = 0.95) -> str:
-    """'k/n = p % (95 % interval lo-hi %)', the way the book prints an accuracy."""
+def holm_adjusted(p_values) -> list[float]:
+    """Holm's step-down adjustment of several tests' p-values, in their order.
+
+    With m tests, the i-th smallest p-value (i = 1..m) is multiplied by
+    m - i + 1, then made no smaller than the adjusted value before it (and
+    at most 1). Rejecting every test whose adjusted p-value is below 0.05
+    keeps the chance of *any* false rejection among the m tests below 5 %,
+    whichever of them are true.
+    """
+    values = [float(p) for p in p_values]
+    if not values or any(not 0 <= p <= 1 for p in values):
+        raise ValueError(f"p_values must be a non-empty list of numbers in [0, 1], got {values}")
+    m = len(values)
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(sorted(range(m), key=values.__getitem__)):
+        running = max(running, min(1.0, (m - rank) * values[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def describe_accuracy(
+    k: int, n: int, level: float = 0.95, compact: bool = False
+) -> str:
+    """'k/n = p % (95 % interval lo-hi %)', the way the book prints an accuracy.
+
+    ``compact=True`` gives 'k/n (lo-hi %)', for tables. Percentages get one
+    decimal, or as many more as it takes for an estimate that is not
+    exactly 0 or 100 % not to print as one (9996/10000 is 99.96 %, not
+    100.0 %).
+    """
     estimate, low, high = clopper_pearson(k, n, level)
+    digits = 1
+    while 0 < estimate < 1 and round(100 * estimate, digits) in (0, 100):
+        digits += 1
+    interval = f"{100 * low:.{digits}f}-{100 * high:.{digits}f} %"
+    if compact:
+        return f"{k}/{n} ({interval})"
     return (
-        f"{k}/{n} = {100 * estimate:.1f} % "
-        f"({100 * level:.0f} % interval {100 * low:.1f}-{100 * high:.1f} %)"
+        f"{k}/{n} = {100 * estimate:.{digits}f} % "
+        f"({100 * level:.0f} % interval {interval})"
     )

@@ -1,12 +1,20 @@
 """Training the adder and measuring it honestly.
 
-``train_adder`` draws a fresh batch of random ``n_bits``-bit problems at every
-step and, every ``eval_every`` steps, measures exact-match accuracy on a fixed
-set of held-out problems that are *wider* than any seen in training
-(``eval_bits`` bits), so that memorising the training pairs cannot help.
+Three disjoint sets of problems:
+
+- *training* problems, a fresh random batch of ``n_bits``-bit pairs at every
+  step, from the run's own seed;
+- a *validation* set, used for every decision: ``train_adder`` measures
+  exact-match accuracy on it every ``eval_every`` steps, and stops on it;
+- a *test* set, used only to report: no training run ever reads it.
+
+``held_out_set(n_bits, n_samples, split)`` draws the validation and test
+sets from two fixed seeds of their own. Both are *wider* (32 bits by
+default) than anything trained on, so memorising training pairs cannot
+help; two random 32-bit pairs coincide with probability 2**-64.
 
 Run ``python -m grubook.train --seeds 10`` for the robustness benchmark: steps
-to 100 % exact-match on held-out 32-bit pairs for each seed, their median and
+to 100 % exact-match on the validation 32-bit pairs for each seed, their median and
 the wall time.
 """
 
@@ -21,7 +29,7 @@ import numpy as np
 import tensorflow as tf
 
 from grubook._checks import as_rng, check_int, check_positive_int
-from grubook.data import addition_batch
+from grubook.data import addition_batch, decode_operands
 
 __all__ = [
     "DEFAULT_LEARNING_RATE",
@@ -29,7 +37,10 @@ __all__ = [
     "exact_match",
     "bit_accuracy",
     "evaluate",
+    "SPLITS",
     "held_out_set",
+    "exact_count",
+    "operand_pairs",
     "train_adder",
     "make_train_step",
     "fresh_batches",
@@ -40,8 +51,8 @@ __all__ = [
 ]
 
 DEFAULT_LEARNING_RATE = 1e-2
-EVAL_SEED = 2**31 - 1
-"""Seed of the held-out problems; training draws from its own seed's stream."""
+SPLITS = {"validation": 2**31 - 1, "test": 2**31 - 2}
+"""The seed of each held-out set; training draws from its own seed."""
 
 
 @dataclass
@@ -49,10 +60,11 @@ class TrainingHistory:
     """What ``train_adder`` measured.
 
     ``loss`` has one entry per training step; ``eval_steps`` and
-    ``eval_exact`` hold the step numbers (1-based) at which held-out
-    exact-match accuracy was measured and its values; ``eval_loss`` and
-    ``eval_bit_accuracy`` hold the held-out loss and per-bit accuracy
-    measured at the same steps.
+    ``eval_exact`` hold the step numbers (1-based) at which exact-match
+    accuracy on the *validation* set was measured and its values;
+    ``eval_loss`` and ``eval_bit_accuracy`` hold the validation loss and
+    per-bit accuracy measured at the same steps. ``trained_pairs`` holds
+    the distinct operand pairs ``(a, b)`` trained on, when asked for.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -61,10 +73,11 @@ class TrainingHistory:
     seconds: float = 0.0
     eval_loss: list[float] = field(default_factory=list)
     eval_bit_accuracy: list[float] = field(default_factory=list)
+    trained_pairs: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def steps_to_exact(self) -> int | None:
-        """The first measured step with 100 % held-out exact-match, or None."""
+        """The first measured step with 100 % validation exact-match, or None."""
         return first_step_at(self.eval_steps, self.eval_exact)
 
 
@@ -72,7 +85,7 @@ def first_step_at(steps, values, target: float = 1.0) -> int | None:
     """The first of ``steps`` whose ``values`` entry is ``>= target``, or None.
 
     ``steps`` and ``values`` are sequences of the same length, e.g. the
-    evaluation steps and held-out exact-match accuracies of a run.
+    evaluation steps and validation exact-match accuracies of a run.
     """
     if len(steps) != len(values):
         raise ValueError(
@@ -101,38 +114,60 @@ def bit_accuracy(y_true, y_prob) -> float:
     )
 
 
-def held_out_set(n_bits: int, n_samples: int, seed: int = EVAL_SEED):
-    """Held-out problems: ``x`` (N, n_bits + 1, 2), ``y`` (N, n_bits + 1, 1).
+def held_out_set(n_bits: int, n_samples: int, split: str = "validation"):
+    """A fixed held-out set: ``x`` (N, n_bits + 1, 2), ``y`` (N, n_bits + 1, 1).
 
-    A fixed set, drawn from ``seed``.
+    ``split`` is ``"validation"`` (for decisions) or ``"test"`` (only for
+    reporting); each is drawn from its own seed in :data:`SPLITS`.
     """
-    return addition_batch(n_samples, n_bits, check_int(seed, "seed", minimum=0))
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {tuple(SPLITS)}, got {split!r}")
+    return addition_batch(
+        check_positive_int(n_samples, "n_samples"),
+        check_positive_int(n_bits, "n_bits"),
+        SPLITS[split],
+    )
+
+
+def exact_count(
+    model: keras.Model,
+    n_bits: int = 32,
+    n_samples: int = 1000,
+    split: str = "test",
+) -> int:
+    """How many of ``held_out_set(n_bits, n_samples, split)`` are exact.
+
+    A problem counts only if every bit of the sum, carry-out included, is
+    right. Returns an int in [0, n_samples].
+    """
+    x, y = held_out_set(n_bits, n_samples, split)
+    # A direct call, not predict_on_batch: that traces a new tf.function
+    # per model, and TensorFlow warns about the retracing when many models
+    # are built.
+    probabilities = keras.ops.convert_to_numpy(model(x, training=False))
+    return int(exact_match(y, probabilities).sum())
 
 
 def evaluate(
     model: keras.Model,
     n_bits: int = 32,
     n_samples: int = 1000,
-    seed: int = EVAL_SEED,
-):
-    """Exact-match accuracy on ``n_samples`` held-out ``n_bits``-bit pairs.
+    split: str = "test",
+) -> float:
+    """Exact-match accuracy on ``held_out_set(n_bits, n_samples, split)``.
 
-    A problem counts only if every bit of the sum, carry-out included, is
-    right. Returns a float in [0, 1].
+    The fraction :func:`exact_count` / ``n_samples``, a float in [0, 1].
     """
-    x, y = held_out_set(
-        check_positive_int(n_bits, "n_bits"),
-        check_positive_int(n_samples, "n_samples"),
-        seed,
-    )
-    # A direct call, not predict_on_batch: that traces a new tf.function
-    # per model, and TensorFlow warns about the retracing when many models
-    # are built.
-    return float(
-        exact_match(
-            y, keras.ops.convert_to_numpy(model(x, training=False))
-        ).mean()
-    )
+    return exact_count(model, n_bits, n_samples, split) / n_samples
+
+
+def operand_pairs(x) -> set[tuple[int, int]]:
+    """The distinct operand pairs ``(a, b)`` written in ``x`` ``(B, T, 2)``."""
+    x = np.asarray(x)
+    if x.ndim != 3 or x.shape[-1] != 2:
+        raise ValueError(f"x must have shape (B, T, 2), got {x.shape}")
+    a, b = decode_operands(x)
+    return set(zip(a, b, strict=True))
 
 
 def keras_exact_match(y_true, y_prob):
@@ -228,14 +263,17 @@ def train_adder(
     loss: str | keras.losses.Loss = "binary_crossentropy",
     progress: bool = False,
     final_learning_rate: float | None = None,
+    record_pairs: bool = False,
 ) -> TrainingHistory:
     """Train ``model`` with Adam on fresh ``n_bits``-bit problems at each step.
 
     Every ``eval_every`` steps (and after the last) exact-match accuracy on
-    ``eval_samples`` held-out ``eval_bits``-bit problems is recorded. With
-    ``stop_at_exact`` training ends at the first 100 % measurement. The
-    training problems come from ``seed``'s random stream, the held-out ones
-    from a fixed, separate seed. Returns a :class:`TrainingHistory`.
+    the *validation* set, ``held_out_set(eval_bits, eval_samples)``, is
+    recorded. With ``stop_at_exact`` training ends at the first 100 %
+    measurement. The training problems come from ``seed``'s random stream;
+    the test set is never read. ``record_pairs`` keeps every distinct
+    operand pair trained on in ``history.trained_pairs``. Returns a
+    :class:`TrainingHistory`.
 
     ``final_learning_rate`` (optional, added for chapter 5): when given, the
     learning rate decays from ``learning_rate`` to it along a cosine over
@@ -255,6 +293,7 @@ def train_adder(
     x_held, y_held = held_out_set(
         check_positive_int(eval_bits, "eval_bits"),
         check_positive_int(eval_samples, "eval_samples"),
+        "validation",
     )
     if final_learning_rate is not None:
         if not (
@@ -278,6 +317,8 @@ def train_adder(
     for step in range(1, steps + 1):
         x, y = next(batches)
         history.loss.append(float(train_step(x, y)))
+        if record_pairs:
+            history.trained_pairs |= operand_pairs(x)
         if step % eval_every == 0 or step == steps:
             y_prob = predict(x_held)
             history.eval_steps.append(step)
@@ -298,7 +339,7 @@ def train_adder(
 
 
 def main(argv=None) -> None:
-    """Print steps to 100 % held-out exact-match for several seeds of the
+    """Print steps to 100 % validation exact-match for several seeds of the
     default recipe.
     """
     parser = argparse.ArgumentParser(description=main.__doc__)

@@ -1,0 +1,516 @@
+"""Studies over many trained adders: recipes, baselines, sizes, rates.
+
+A study is a list of *tasks*, one per trained network. A task is a plain
+dict (cell, units, recipe, seed, learning rate, lengths to test); running
+it trains one adder and measures it. :func:`run_tasks` hands the tasks to
+any ``concurrent.futures.Executor``, so the same code runs in worker
+processes on a laptop (``--jobs N``) or on a cluster through an existing
+engine (for example ``dask.distributed.Client().get_executor()``). Every
+worker runs TensorFlow with one thread, so a study gives the same numbers
+whatever ``--jobs`` is.
+
+Seeds 0 to 9 (:data:`DESIGN_SEEDS`) were used to design the recipes and
+to choose learning rates; the studies that judge them use the fresh seeds
+10 to 39 (:data:`TEST_SEEDS`). Decisions read the validation set only;
+the length test reads the test set only.
+
+Run ``python -m grubook.studies STUDY --jobs 2 --out FILE`` with STUDY one
+of ``rates``, ``recipes``, ``baselines``, ``sizes`` (``--help`` for the
+options). Each writes one JSON file with its command, seeds, versions,
+wall time and one row per task.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import multiprocessing
+import platform
+import sys
+import time
+
+from grubook._checks import check_int, check_positive_int
+from grubook.analysis import length_sweep
+from grubook.cell import GRUCell
+
+__all__ = [
+    "RECIPES",
+    "DESIGN_SEEDS",
+    "TEST_SEEDS",
+    "STUDY_LENGTHS",
+    "LEARNING_RATES",
+    "NoisyStateGRUCell",
+    "build_noisy_adder",
+    "train_with_recipe",
+    "compiled_bits",
+    "run_task",
+    "run_tasks",
+    "best_learning_rate",
+    "group_rows",
+    "exact_at_each_length",
+    "plan",
+    "main",
+]
+
+RECIPES = {
+    "first-exact": {"steps": 3000, "stop_at_exact": True},
+    "constant": {"steps": 2000},
+    "decay-only": {"steps": 2000, "final_learning_rate": 1e-4},
+    "noise-only": {"steps": 2000, "state_noise": 0.1},
+    "robust": {"steps": 2000, "final_learning_rate": 1e-4, "state_noise": 0.1},
+}
+"""Training recipes: keyword arguments of ``grubook.train.train_adder``,
+plus ``state_noise`` for :func:`build_noisy_adder`.
+
+``first-exact``: chapter 4's recipe, stopped at the first 100 % exact-match
+on the validation set (at most 3,000 steps). The others train a fixed
+2,000 steps: ``constant`` at the starting rate, ``decay-only`` with the rate
+decaying along a cosine to 1e-4, ``noise-only`` with Gaussian noise of
+standard deviation 0.1 added to the state at every training step, and
+``robust`` with both. All train on operands of 8 bits, batches of 64, with
+Adam starting at 1e-2 unless a task says otherwise.
+"""
+
+DESIGN_SEEDS = tuple(range(10))
+"""The seeds on which the recipes were designed and the rates chosen."""
+
+TEST_SEEDS = tuple(range(10, 40))
+"""Fresh seeds, never used to design anything, on which studies judge."""
+
+STUDY_LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+"""Operand lengths (bits) of the length test."""
+
+LEARNING_RATES = (3e-3, 1e-2, 3e-2, 1e-1)
+"""The starting learning rates the ``rates`` study tries for every cell."""
+
+
+class NoisyStateGRUCell(GRUCell):
+    """The book's ``GRUCell`` that jitters the state it reads, in training only.
+
+    At every step it computes the GRU from ``h_{t-1} + state_noise * N(0, 1)``
+    instead of ``h_{t-1}`` (``(B, H)`` Gaussian noise, fresh at each step);
+    outside training it is exactly ``GRUCell``. A state that must survive
+    the noise has to be pulled back to where it belongs at every step.
+    ``noise_seed`` (an int or None) seeds Keras's seed generator, so that a
+    seeded run draws the same noise every time.
+    """
+
+    def __init__(
+        self,
+        units: int,
+        state_noise: float = 0.1,
+        noise_seed: int | None = None,
+        **kwargs,
+    ):
+        import keras
+
+        super().__init__(units, **kwargs)
+        if (
+            isinstance(state_noise, bool)
+            or not isinstance(state_noise, int | float)
+            or not (state_noise >= 0)
+        ):
+            raise ValueError(
+                f"state_noise must be a number >= 0, got {state_noise!r}"
+            )
+        self.state_noise = float(state_noise)
+        self.noise_seed = noise_seed
+        self.seed_generator = keras.random.SeedGenerator(noise_seed)
+
+    def call(self, inputs, states, training=None):
+        """``inputs`` (B, D), ``states`` [(B, H)] -> output, new states.
+
+        The output is (B, H), the new states [(B, H)].
+        """
+        import keras
+
+        h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        if training and self.state_noise > 0:
+            noise = keras.random.normal(
+                keras.ops.shape(h_prev), seed=self.seed_generator
+            )
+            h_prev = h_prev + self.state_noise * noise
+        h = self.gates(inputs, h_prev).h
+        return h, [h]
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "state_noise": self.state_noise,
+            "noise_seed": self.noise_seed,
+        }
+
+
+def build_noisy_adder(
+    units: int = 16, state_noise: float = 0.1, seed: int | None = None
+):
+    """``build_adder(units, seed=seed)`` with a :class:`NoisyStateGRUCell`.
+
+    The noisy cell is in its GRU layer. Same layers, names ("gru",
+    "readout") and initial weights as the plain adder; only training
+    differs. Inputs ``(B, T, 2)``, outputs ``(B, T, 1)``.
+    """
+    import keras
+
+    from grubook.model import build_adder
+
+    plain = build_adder(units, seed=seed)
+    inputs = keras.Input(shape=(None, 2), name="bit_pairs")
+    cell = NoisyStateGRUCell(units, state_noise, noise_seed=seed)
+    states = keras.layers.RNN(cell, return_sequences=True, name="gru")(inputs)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="readout")(
+        states
+    )
+    model = keras.Model(inputs, outputs, name=f"noisy_adder_{units}")
+    model.set_weights(plain.get_weights())
+    return model
+
+
+def train_with_recipe(
+    recipe: str, seed: int, units: int = 16, cell: str = "custom", **overrides
+):
+    """Train a new adder with ``RECIPES[recipe]``; returns ``(model, history)``.
+
+    ``cell`` is any of ``grubook.model.CELLS`` (the recipes with state noise
+    need the book's cell, ``"custom"``). ``overrides`` replace entries of
+    the recipe (such as ``steps`` or ``learning_rate``). Seeds Keras
+    (``keras.utils.set_random_seed(seed)``) first, so that a recipe and a
+    seed always give the same network.
+    """
+    import keras
+
+    from grubook.model import build_adder
+    from grubook.train import train_adder
+
+    if recipe not in RECIPES:
+        raise ValueError(
+            f"recipe must be one of {tuple(RECIPES)}, got {recipe!r}"
+        )
+    seed = check_int(seed, "seed", minimum=0)
+    keras.utils.set_random_seed(seed)
+    options = {**RECIPES[recipe], **overrides}
+    state_noise = options.pop("state_noise", 0.0)
+    if state_noise and cell != "custom":
+        raise ValueError(
+            f'recipe {recipe!r} adds state noise and needs cell="custom", '
+            f"got cell={cell!r}"
+        )
+    if state_noise:
+        model = build_noisy_adder(units, state_noise, seed=seed)
+    else:
+        model = build_adder(units, cell=cell, seed=seed)
+    history = train_adder(model, seed=seed, **options)
+    return model, history
+
+
+def compiled_bits(model):
+    """``x`` float32 ``(B, T, 2)`` -> the model's sum bits ``uint8`` ``(B, T)``.
+
+    The model runs inside one ``tf.function`` (traced again only when the
+    shape of ``x`` changes), which is much faster on long sequences than
+    calling it eagerly step by step.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    predict = tf.function(
+        lambda x: model(x, training=False), reduce_retracing=True
+    )
+
+    def bits(x):
+        probabilities = predict(tf.constant(x, dtype=tf.float32)).numpy()
+        return (probabilities[..., 0] > 0.5).astype(np.uint8)
+
+    return bits
+
+
+def _one_thread_tensorflow() -> None:
+    """Run TensorFlow with one thread in this process, once, if still possible.
+
+    A worker's numbers then do not depend on how many workers share the
+    machine. In a process whose TensorFlow has already started (such as a
+    notebook) the setting cannot change and is left as it is.
+    """
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:
+        pass
+    tf.config.experimental.enable_op_determinism()
+
+
+def run_task(task: dict) -> dict:
+    """Train the adder that ``task`` describes and measure it; one result row.
+
+    ``task`` holds ``cell``, ``units``, ``recipe``, ``seed``,
+    ``learning_rate``, ``steps`` (None: the recipe's) and ``lengths`` (a
+    list, possibly empty). The row
+    repeats them and adds ``steps_trained``, ``steps_to_exact`` (first
+    100 % on the validation set, or None), ``validation_exact`` (the last
+    validation measurement), ``sweep`` (:func:`grubook.analysis.length_sweep`
+    on the test set, or None without lengths) and ``seconds``.
+    """
+    _one_thread_tensorflow()
+    start = time.perf_counter()
+    steps = {} if task["steps"] is None else {"steps": task["steps"]}
+    model, history = train_with_recipe(
+        task["recipe"],
+        task["seed"],
+        units=task["units"],
+        cell=task["cell"],
+        learning_rate=task["learning_rate"],
+        **steps,
+    )
+    sweep = (
+        length_sweep(compiled_bits(model), task["lengths"])
+        if task["lengths"]
+        else None
+    )
+    return {
+        **task,
+        "steps_trained": len(history.loss),
+        "steps_to_exact": history.steps_to_exact,
+        "validation_exact": history.eval_exact[-1],
+        "sweep": sweep,
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
+def _describe(row: dict) -> str:
+    """One line about a finished task, for the log."""
+    text = (
+        f"{row['cell']:>10} {row['units']:>2} units {row['recipe']:>11} "
+        f"lr {row['learning_rate']:g} seed {row['seed']:>2}: "
+        f"{row['steps_trained']:>4} steps, validation 100 % at "
+        f"{row['steps_to_exact']}"
+    )
+    if row["sweep"] is not None:
+        sweep = row["sweep"]
+        text += (
+            f"; test at {sweep['lengths'][-1]} bits: random "
+            f"{sweep['random'][-1]}/{sweep['n_random']}, hard "
+            f"{sweep['hard'][-1]}/{sweep['n_hard']}"
+        )
+    return text + f" ({row['seconds']} s)"
+
+
+def run_tasks(tasks, executor=None, log=print) -> list[dict]:
+    """Run every task; the result rows in the order of ``tasks``.
+
+    ``executor`` is any ``concurrent.futures.Executor`` (a process pool, a
+    cluster's executor); None runs the tasks one after the other here.
+    ``log`` receives one line per finished task.
+    """
+    tasks = list(tasks)
+    if executor is None:
+        rows = []
+        for task in tasks:
+            rows.append(run_task(task))
+            log(_describe(rows[-1]))
+        return rows
+    futures = [executor.submit(run_task, task) for task in tasks]
+    for future in concurrent.futures.as_completed(futures):
+        log(_describe(future.result()))
+    return [future.result() for future in futures]
+
+
+def best_learning_rate(rows, cell: str) -> float:
+    """The starting rate that suits ``cell`` best in a ``rates`` study.
+
+    Most seeds reaching 100 % on the validation set wins; among rates that
+    tie, the smaller median number of steps to get there (a seed that never
+    gets there counts as infinitely many steps).
+    """
+    by_rate: dict[float, list] = {}
+    for row in rows:
+        if row["cell"] == cell:
+            by_rate.setdefault(row["learning_rate"], []).append(
+                row["steps_to_exact"]
+            )
+    if not by_rate:
+        raise ValueError(f"no rows for cell={cell!r} in the rates study")
+
+    def score(rate):
+        steps = sorted(
+            float("inf") if s is None else s for s in by_rate[rate]
+        )
+        reached = sum(s != float("inf") for s in steps)
+        return (-reached, steps[len(steps) // 2])
+
+    return min(sorted(by_rate), key=score)  # a tie goes to the smaller rate
+
+
+def group_rows(rows, *fields) -> dict:
+    """``{(row[f] for f in fields): [row, ...]}``, in the order rows come."""
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[f] for f in fields), []).append(row)
+    return groups
+
+
+def exact_at_each_length(sweep: dict) -> list[bool]:
+    """Per length of a :func:`grubook.analysis.length_sweep` result: exact on
+    every random pair, every hard pair and every named case there?"""
+    return [
+        random == sweep["n_random"]
+        and hard == sweep["n_hard"]
+        and all(oks[i] for oks in sweep["cases"].values())
+        for i, (random, hard) in enumerate(
+            zip(sweep["random"], sweep["hard"], strict=True)
+        )
+    ]
+
+
+def plan(
+    study: str, seeds, rates=None, steps=None, lengths=STUDY_LENGTHS
+) -> list[dict]:
+    """The tasks of a study, for ``seeds``.
+
+    ``rates``: every cell trained at 16 units with each rate of
+    :data:`LEARNING_RATES`, chapter 4's recipe, validation only.
+    ``recipes``: the book's GRU with every recipe of :data:`RECIPES`,
+    tested at :data:`STUDY_LENGTHS`. ``baselines``: the GRU, the plain RNN
+    and the LSTM with the recipes ``first-exact`` and ``decay-only``, each
+    at its own best rate in ``rates`` (``{cell: rate}``). ``sizes``: the
+    GRU with 1 to 8 units, chapter 4's recipe. ``steps`` (None: each
+    recipe's own) and ``lengths`` shorten a study, for example to try it.
+    """
+    lengths = [check_int(n, "lengths[i]", minimum=4) for n in lengths]
+
+    def _task(cell, units, recipe, seed, learning_rate, lengths):
+        return {
+            "cell": cell,
+            "units": units,
+            "recipe": recipe,
+            "seed": seed,
+            "learning_rate": learning_rate,
+            "steps": steps,
+            "lengths": list(lengths),
+        }
+
+    if study == "rates":
+        return [
+            _task(cell, 16, "first-exact", seed, rate, [])
+            for cell in ("custom", "simple_rnn", "lstm")
+            for rate in LEARNING_RATES
+            for seed in seeds
+        ]
+    if study == "recipes":
+        return [
+            _task("custom", 16, recipe, seed, 1e-2, lengths)
+            for recipe in RECIPES
+            for seed in seeds
+        ]
+    if study == "baselines":
+        if rates is None:
+            raise ValueError("the baselines study needs rates={cell: rate}")
+        return [
+            _task(cell, 16, recipe, seed, rates[cell], lengths)
+            for cell in ("custom", "simple_rnn", "lstm")
+            for recipe in ("first-exact", "decay-only")
+            for seed in seeds
+        ]
+    if study == "sizes":
+        return [
+            _task("custom", units, "first-exact", seed, 1e-2, lengths)
+            for units in range(1, 9)
+            for seed in seeds
+        ]
+    raise ValueError(
+        "study must be rates, recipes, baselines or sizes, "
+        f"got {study!r}"
+    )
+
+
+def _versions() -> dict:
+    """The versions that produced a study's numbers."""
+    import keras
+    import numpy
+    import tensorflow
+
+    return {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "tensorflow": tensorflow.__version__,
+        "keras": keras.__version__,
+        "machine": platform.machine(),
+    }
+
+
+def _seed_range(text: str) -> list[int]:
+    """``"10-39"`` -> [10, ..., 39]; ``"3"`` -> [3]."""
+    first, _, last = text.partition("-")
+    first = check_int(int(first), "--seeds", minimum=0)
+    last = check_int(int(last or first), "--seeds", minimum=first)
+    return list(range(first, last + 1))
+
+
+def _rates_from(path: str) -> dict:
+    """Each cell's best rate in the ``rates`` study stored at ``path``."""
+    with open(path) as file:
+        rows = json.load(file)["rows"]
+    cells = sorted({row["cell"] for row in rows})
+    return {cell: best_learning_rate(rows, cell) for cell in cells}
+
+
+def main(argv=None) -> None:
+    """Run a study in worker processes and write its results as JSON."""
+    parser = argparse.ArgumentParser(
+        prog="python -m grubook.studies", description=main.__doc__
+    )
+    parser.add_argument(
+        "study", choices=["rates", "recipes", "baselines", "sizes"]
+    )
+    parser.add_argument(
+        "--seeds", default="10-39", help="a seed or a range such as 10-39"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="worker processes to run at once"
+    )
+    parser.add_argument(
+        "--rates-from",
+        help="the rates study's JSON (baselines: each cell's best rate)",
+    )
+    parser.add_argument(
+        "--steps", type=int, help="train every network this many steps"
+    )
+    parser.add_argument(
+        "--lengths",
+        type=int,
+        nargs="+",
+        default=list(STUDY_LENGTHS),
+        help="operand lengths of the length test",
+    )
+    parser.add_argument("--out", required=True, help="the JSON file to write")
+    args = parser.parse_args(argv)
+    jobs = check_positive_int(args.jobs, "--jobs")
+    seeds = _seed_range(args.seeds)
+    rates = _rates_from(args.rates_from) if args.rates_from else None
+    steps = None if args.steps is None else check_positive_int(args.steps, "--steps")
+    tasks = plan(args.study, seeds, rates, steps, args.lengths)
+    start = time.perf_counter()
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        rows = run_tasks(tasks, pool)
+    result = {
+        "study": args.study,
+        "command": "python -m grubook.studies "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "seeds": seeds,
+        "rates": rates,
+        "recipes": RECIPES,
+        "versions": _versions(),
+        "jobs": jobs,
+        "wall_seconds": round(time.perf_counter() - start, 1),
+        "rows": rows,
+    }
+    with open(args.out, "w") as file:
+        json.dump(result, file, indent=1)
+    print(f"wrote {args.out}: {len(rows)} tasks in {result['wall_seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""grubook.studies: the plans, the choice of rate, and runs that do not depend on --jobs."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import multiprocessing
+
+import keras
+import numpy as np
+import pytest
+
+from grubook import studies
+from grubook.data import addition_batch
+from grubook.model import build_adder
+
+
+def test_plans_cover_every_cell_recipe_and_seed_once():
+    rates = studies.plan("rates", [0, 1])
+    assert len(rates) == 3 * len(studies.LEARNING_RATES) * 2
+    assert {t["cell"] for t in rates} == {"custom", "simple_rnn", "lstm"}
+    assert all(t["lengths"] == [] and t["recipe"] == "first-exact" for t in rates)
+    recipes = studies.plan("recipes", studies.TEST_SEEDS)
+    assert sorted({t["recipe"] for t in recipes}) == sorted(studies.RECIPES)
+    assert len(recipes) == len(studies.RECIPES) * 30
+    assert all(t["lengths"] == list(studies.STUDY_LENGTHS) for t in recipes)
+    baselines = studies.plan("baselines", [10], {"custom": 0.03, "simple_rnn": 0.1, "lstm": 0.01})
+    assert {(t["cell"], t["learning_rate"]) for t in baselines} == {
+        ("custom", 0.03),
+        ("simple_rnn", 0.1),
+        ("lstm", 0.01),
+    }
+    sizes = studies.plan("sizes", [10, 11], steps=50, lengths=[8])
+    assert [t["units"] for t in sizes[::2]] == list(range(1, 9))
+    assert all(t["steps"] == 50 and t["lengths"] == [8] for t in sizes)
+
+
+def test_plans_reject_what_they_cannot_run():
+    with pytest.raises(ValueError, match="study must be"):
+        studies.plan("everything", [0])
+    with pytest.raises(ValueError, match="rates"):
+        studies.plan("baselines", [0])
+    with pytest.raises(ValueError, match="lengths"):
+        studies.plan("recipes", [0], lengths=[2])
+
+
+def test_design_and_test_seeds_are_disjoint():
+    assert not set(studies.DESIGN_SEEDS) & set(studies.TEST_SEEDS)
+    assert len(studies.TEST_SEEDS) == 30
+
+
+def _row(cell, rate, steps):
+    return {"cell": cell, "learning_rate": rate, "steps_to_exact": steps}
+
+
+def test_best_learning_rate_counts_seeds_first_then_the_median():
+    rows = [
+        *(_row("lstm", 0.1, s) for s in (100, 100, None)),  # fast, one failure
+        *(_row("lstm", 0.01, s) for s in (900, 800, 700)),  # slow, all converge
+        *(_row("lstm", 0.03, s) for s in (300, 200, 250)),  # all converge, faster
+        _row("custom", 0.01, 5),
+    ]
+    assert studies.best_learning_rate(rows, "lstm") == 0.03
+    assert studies.best_learning_rate(rows, "custom") == 0.01
+    with pytest.raises(ValueError, match="simple_rnn"):
+        studies.best_learning_rate(rows, "simple_rnn")
+
+
+def test_noise_recipes_need_the_books_cell():
+    with pytest.raises(ValueError, match='cell="custom"'):
+        studies.train_with_recipe("robust", 0, units=2, cell="lstm", steps=1)
+    with pytest.raises(ValueError, match="recipe"):
+        studies.train_with_recipe("fastest", seed=0)
+
+
+def test_noisy_adder_starts_as_the_plain_adder_and_is_noisy_only_in_training():
+    keras.utils.set_random_seed(0)
+    noisy, plain = studies.build_noisy_adder(3, 0.5, seed=4), build_adder(3, seed=4)
+    for a, b in zip(noisy.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    x, _ = addition_batch(4, 6, rng=0)
+    quiet = keras.ops.convert_to_numpy(noisy(x, training=False))
+    np.testing.assert_allclose(quiet, keras.ops.convert_to_numpy(plain(x)), atol=1e-6)
+    jittered = keras.ops.convert_to_numpy(noisy(x, training=True))
+    assert np.abs(jittered - quiet).max() > 1e-3
+    with pytest.raises(ValueError, match="state_noise"):
+        studies.NoisyStateGRUCell(2, state_noise=-0.1)
+
+
+def test_compiled_bits_are_the_models_bits():
+    from grubook.model import predict_bits
+
+    model = build_adder(4, cell="lstm", seed=1)
+    x, _ = addition_batch(5, 12, rng=0)
+    np.testing.assert_array_equal(studies.compiled_bits(model)(x), predict_bits(model, x))
+
+
+def _pool(jobs):
+    return concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("spawn")
+    )
+
+
+def test_a_study_gives_the_same_rows_with_one_worker_or_two():
+    tasks = studies.plan("baselines", [3], {"custom": 0.03, "simple_rnn": 0.03, "lstm": 0.03},
+                         steps=40, lengths=[8])[::2]  # one recipe per cell
+    runs = []
+    for jobs in (1, 2):
+        with _pool(jobs) as pool:
+            rows = studies.run_tasks(tasks, pool, log=lambda line: None)
+        runs.append([{k: v for k, v in row.items() if k != "seconds"} for row in rows])
+    assert runs[0] == runs[1]
+    assert [(r["cell"], r["recipe"]) for r in runs[0]] == [(t["cell"], t["recipe"]) for t in tasks]
+    assert all(r["steps_trained"] == 40 and r["sweep"]["lengths"] == [8] for r in runs[0])
+
+
+def test_the_command_line_writes_one_json_file_with_its_provenance(tmp_path, capsys):
+    out = tmp_path / "sizes.json"
+    argv = ["sizes", "--seeds", "10-11", "--steps", "5", "--lengths", "8", "--jobs", "2",
+            "--out", str(out)]
+    studies.main(argv)
+    result = json.loads(out.read_text())
+    assert result["command"] == "python -m grubook.studies " + " ".join(argv)
+    assert result["seeds"] == [10, 11] and result["jobs"] == 2 and result["study"] == "sizes"
+    assert set(result["versions"]) >= {"python", "numpy", "tensorflow", "keras"}
+    assert len(result["rows"]) == 8 * 2 and result["wall_seconds"] > 0
+    assert {row["units"] for row in result["rows"]} == set(range(1, 9))
+    assert "16 tasks" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="--seeds"):
+        studies.main(["sizes", "--seeds", "5-2", "--out", str(out)])
+
+
+def test_rows_group_by_fields_and_lengths_are_judged_on_everything():
+    rows = [{"cell": c, "seed": s} for c in ("lstm", "custom") for s in (1, 2)]
+    groups = studies.group_rows(rows, "cell")
+    assert list(groups) == [("lstm",), ("custom",)]
+    assert [r["seed"] for r in groups[("custom",)]] == [1, 2]
+    sweep = {"n_random": 10, "random": [10, 10, 9], "n_hard": 5, "hard": [5, 4, 5],
+             "cases": {"x": [True, True, True], "y": [False, True, True]}}
+    assert studies.exact_at_each_length(sweep) == [False, False, False]
+    sweep["cases"]["y"][0] = True
+    assert studies.exact_at_each_length(sweep) == [True, False, False]
