@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from grubook.stats import (
@@ -105,6 +106,9 @@ def test_accuracy_is_described_with_its_interval():
     assert describe_accuracy(9996, 10_000).startswith("9996/10000 = 99.96 % (95 % interval 99.")
     assert describe_accuracy(1, 100_000).startswith("1/100000 = 0.001 % ")
     assert describe_accuracy(10, 10).startswith("10/10 = 100.0 % ")
+    assert describe_accuracy(30_000, 30_000, compact=True) == "30000/30000 (99.99-100.00 %)"
+    assert describe_accuracy(0, 30_000, compact=True) == "0/30000 (0.00-0.01 %)"
+    assert describe_accuracy(np.int64(3), np.int64(3)) == describe_accuracy(3, 3)
     assert describe_accuracy(5, 10, compact=True) == "5/10 (18.7-81.3 %)"
 
 

@@ -58,12 +58,16 @@ def test_best_learning_rate_counts_seeds_first_then_the_median():
         *(_row("lstm", 0.1, s) for s in (100, 100, None)),  # fast, one failure
         *(_row("lstm", 0.01, s) for s in (900, 800, 700)),  # slow, all converge
         *(_row("lstm", 0.03, s) for s in (300, 200, 250)),  # all converge, faster
-        _row("custom", 0.01, 5),
+        *(_row("custom", 0.01, s) for s in (5, 5)),
+        *(_row("custom", 0.03, s) for s in (1, 9)),  # median 5, as 0.01: a tie
+        *(_row("simple_rnn", 0.1, s) for s in (100, 300)),  # median 200
+        *(_row("simple_rnn", 0.3, s) for s in (150, 290)),  # median 220, upper middle 290
     ]
     assert studies.best_learning_rate(rows, "lstm") == 0.03
-    assert studies.best_learning_rate(rows, "custom") == 0.01
-    with pytest.raises(ValueError, match="simple_rnn"):
-        studies.best_learning_rate(rows, "simple_rnn")
+    assert studies.best_learning_rate(rows, "custom") == 0.01  # a tie: the smaller rate
+    assert studies.best_learning_rate(rows, "simple_rnn") == 0.1
+    with pytest.raises(ValueError, match="gru"):
+        studies.best_learning_rate(rows, "gru")
 
 
 def test_noise_recipes_need_the_books_cell():

@@ -186,13 +186,16 @@ def describe_accuracy(
     """'k/n = p % (95 % interval lo-hi %)', the way the book prints an accuracy.
 
     ``compact=True`` gives 'k/n (lo-hi %)', for tables. Percentages get one
-    decimal, or as many more as it takes for an estimate that is not
-    exactly 0 or 100 % not to print as one (9996/10000 is 99.96 %, not
-    100.0 %).
+    decimal, or as many more as it takes for the estimate, and the open end
+    of the interval when k is 0 or n, not to print as 0 or 100 % when they
+    are not (9996/10000 is 99.96 %, not 100.0 %; the interval of 30000/30000
+    starts at 99.99 %, not 100.0 %).
     """
+    k, n = _check_counts(k, n)
     estimate, low, high = clopper_pearson(k, n, level)
+    shown = [estimate] + [low] * (k == n) + [high] * (k == 0)
     digits = 1
-    while 0 < estimate < 1 and round(100 * estimate, digits) in (0, 100):
+    while any(0 < v < 1 and round(100 * v, digits) in (0, 100) for v in shown):
         digits += 1
     interval = f"{100 * low:.{digits}f}-{100 * high:.{digits}f} %"
     if compact:

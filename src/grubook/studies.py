@@ -27,6 +27,7 @@ import concurrent.futures
 import json
 import multiprocessing
 import platform
+import statistics
 import sys
 import time
 
@@ -334,11 +335,9 @@ def best_learning_rate(rows, cell: str) -> float:
         raise ValueError(f"no rows for cell={cell!r} in the rates study")
 
     def score(rate):
-        steps = sorted(
-            float("inf") if s is None else s for s in by_rate[rate]
-        )
+        steps = [float("inf") if s is None else s for s in by_rate[rate]]
         reached = sum(s != float("inf") for s in steps)
-        return (-reached, steps[len(steps) // 2])
+        return (-reached, statistics.median(steps))
 
     return min(sorted(by_rate), key=score)  # a tie goes to the smaller rate
 
