@@ -14,6 +14,7 @@ from grubook.stats import (
     describe_accuracy,
     fisher_exact,
     holm_adjusted,
+    mcnemar_exact,
     zero_errors_bound,
 )
 
@@ -141,3 +142,14 @@ def test_holm_multiplies_the_smallest_p_by_m_and_never_decreases():
         holm_adjusted([])
     with pytest.raises(ValueError, match="p_values"):
         holm_adjusted([1.5])
+
+
+def test_mcnemar_counts_only_the_discordant_units():
+    # 7 to 0: every split as lopsided has probability 2**-7.
+    assert mcnemar_exact(7, 0) == pytest.approx(2**-7)
+    # 10 to 1: P(X >= 10) for Binomial(11, 1/2) = (11 + 1) / 2**11.
+    assert mcnemar_exact(10, 1) == pytest.approx(12 / 2**11)
+    assert mcnemar_exact(0, 5) == pytest.approx(1.0)
+    assert mcnemar_exact(0, 0) == 1.0
+    with pytest.raises(ValueError, match="wins"):
+        mcnemar_exact(-1, 2)

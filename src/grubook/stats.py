@@ -30,6 +30,7 @@ __all__ = [
     "zero_errors_bound",
     "fisher_exact",
     "holm_adjusted",
+    "mcnemar_exact",
     "describe_accuracy",
 ]
 
@@ -157,6 +158,23 @@ def fisher_exact(k1: int, n1: int, k2: int, n2: int, alternative: str = "greater
         observed = logs[k1]
         chosen = [v for v in logs.values() if v <= observed + 1e-7 * abs(observed) + 1e-12]
     return min(1.0, math.fsum(math.exp(v) for v in chosen))
+
+
+def mcnemar_exact(wins: int, losses: int) -> float:
+    """The exact McNemar test of two methods run on the same units (seeds).
+
+    ``wins``: units where only the first succeeds; ``losses``: units where
+    only the second does (units where both or neither succeed say nothing
+    about which is better). Returns the one-sided p-value that the first is
+    better: P(X >= wins) for X ~ Binomial(wins + losses, 1/2), the chance of
+    so lopsided a split if the two were equally good. With no discordant
+    unit it is 1.
+    """
+    wins = check_int(wins, "wins", minimum=0)
+    losses = check_int(losses, "losses", minimum=0)
+    if wins + losses == 0:
+        return 1.0
+    return binomial_tail(wins, wins + losses, 0.5, upper=True)
 
 
 def holm_adjusted(p_values) -> list[float]:
