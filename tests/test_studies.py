@@ -70,16 +70,23 @@ def test_best_learning_rate_counts_seeds_first_then_the_median():
         studies.best_learning_rate(rows, "gru")
 
 
-def test_noise_recipes_need_the_books_cell():
-    with pytest.raises(ValueError, match='cell="custom"'):
+def test_noise_recipes_need_a_cell_that_can_be_jittered():
+    with pytest.raises(ValueError, match="needs cell in"):
         studies.train_with_recipe("robust", 0, units=2, cell="lstm", steps=1)
+    with pytest.raises(ValueError, match="needs cell in"):
+        studies.build_noisy_adder(2, cell="keras")
+    noisy_rnn = studies.plan("noisy-rnn", [10, 11], {"simple_rnn": 0.03})
+    assert [(t["cell"], t["recipe"]) for t in noisy_rnn[::2]] == [
+        ("simple_rnn", "noise-only"), ("simple_rnn", "robust")]
     with pytest.raises(ValueError, match="recipe"):
         studies.train_with_recipe("fastest", seed=0)
 
 
-def test_noisy_adder_starts_as_the_plain_adder_and_is_noisy_only_in_training():
+@pytest.mark.parametrize("cell", ["custom", "simple_rnn"])
+def test_noisy_adder_starts_as_the_plain_adder_and_is_noisy_only_in_training(cell):
     keras.utils.set_random_seed(0)
-    noisy, plain = studies.build_noisy_adder(3, 0.5, seed=4), build_adder(3, seed=4)
+    noisy = studies.build_noisy_adder(3, 0.5, seed=4, cell=cell)
+    plain = build_adder(3, cell=cell, seed=4)
     for a, b in zip(noisy.get_weights(), plain.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     x, _ = addition_batch(4, 6, rng=0)
@@ -88,7 +95,7 @@ def test_noisy_adder_starts_as_the_plain_adder_and_is_noisy_only_in_training():
     jittered = keras.ops.convert_to_numpy(noisy(x, training=True))
     assert np.abs(jittered - quiet).max() > 1e-3
     with pytest.raises(ValueError, match="state_noise"):
-        studies.NoisyStateGRUCell(2, state_noise=-0.1)
+        studies.NOISY_CELLS[cell](2, state_noise=-0.1)
 
 
 def test_compiled_bits_are_the_models_bits():

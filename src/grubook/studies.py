@@ -15,7 +15,8 @@ to choose learning rates; the studies that judge them use the fresh seeds
 the length test reads the test set only.
 
 Run ``python -m grubook.studies STUDY --jobs 2 --out FILE`` with STUDY one
-of ``rates``, ``recipes``, ``baselines``, ``sizes`` (``--help`` for the
+of ``rates``, ``recipes``, ``baselines``, ``noisy-rnn``, ``sizes``
+(``--help`` for the
 options). Each writes one JSON file with its command, seeds, versions,
 wall time and one row per task.
 """
@@ -31,6 +32,8 @@ import statistics
 import sys
 import time
 
+import keras
+
 from grubook._checks import check_int, check_positive_int
 from grubook.analysis import length_sweep
 from grubook.cell import GRUCell
@@ -41,7 +44,10 @@ __all__ = [
     "TEST_SEEDS",
     "STUDY_LENGTHS",
     "LEARNING_RATES",
+    "StateNoiseMixin",
     "NoisyStateGRUCell",
+    "NoisyStateSimpleRNNCell",
+    "NOISY_CELLS",
     "build_noisy_adder",
     "train_with_recipe",
     "compiled_bits",
@@ -86,7 +92,57 @@ LEARNING_RATES = (3e-3, 1e-2, 3e-2, 1e-1)
 """The starting learning rates the ``rates`` study tries for every cell."""
 
 
-class NoisyStateGRUCell(GRUCell):
+def _checked_noise(state_noise) -> float:
+    """``state_noise`` as a float, or a ValueError unless it is a number >= 0."""
+    if (
+        isinstance(state_noise, bool)
+        or not isinstance(state_noise, int | float)
+        or not (state_noise >= 0)
+    ):
+        raise ValueError(
+            f"state_noise must be a number >= 0, got {state_noise!r}"
+        )
+    return float(state_noise)
+
+
+def _jitter(h, state_noise: float, seed_generator, training):
+    """``h + state_noise * N(0, 1)`` in training, else ``h``: (B, H) -> (B, H)."""
+    if training and state_noise > 0:
+        noise = keras.random.normal(keras.ops.shape(h), seed=seed_generator)
+        return h + state_noise * noise
+    return h
+
+
+class StateNoiseMixin:
+    """What a noisy cell adds to its parent: ``state_noise``, a seeded noise
+    source (``noise_seed``, an int or None) and :meth:`jittered_state`."""
+
+    def __init__(
+        self,
+        units: int,
+        state_noise: float = 0.1,
+        noise_seed: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(units, **kwargs)
+        self.state_noise = _checked_noise(state_noise)
+        self.noise_seed = noise_seed
+        self.seed_generator = keras.random.SeedGenerator(noise_seed)
+
+    def jittered_state(self, states, training):
+        """The state to read, ``(B, H)``: jittered in training, else as is."""
+        h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        return _jitter(h_prev, self.state_noise, self.seed_generator, training)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "state_noise": self.state_noise,
+            "noise_seed": self.noise_seed,
+        }
+
+
+class NoisyStateGRUCell(StateNoiseMixin, GRUCell):
     """The book's ``GRUCell`` that jitters the state it reads, in training only.
 
     At every step it computes the GRU from ``h_{t-1} + state_noise * N(0, 1)``
@@ -97,73 +153,60 @@ class NoisyStateGRUCell(GRUCell):
     seeded run draws the same noise every time.
     """
 
-    def __init__(
-        self,
-        units: int,
-        state_noise: float = 0.1,
-        noise_seed: int | None = None,
-        **kwargs,
-    ):
-        import keras
-
-        super().__init__(units, **kwargs)
-        if (
-            isinstance(state_noise, bool)
-            or not isinstance(state_noise, int | float)
-            or not (state_noise >= 0)
-        ):
-            raise ValueError(
-                f"state_noise must be a number >= 0, got {state_noise!r}"
-            )
-        self.state_noise = float(state_noise)
-        self.noise_seed = noise_seed
-        self.seed_generator = keras.random.SeedGenerator(noise_seed)
-
     def call(self, inputs, states, training=None):
         """``inputs`` (B, D), ``states`` [(B, H)] -> output, new states.
 
         The output is (B, H), the new states [(B, H)].
         """
-        import keras
-
-        h_prev = states[0] if isinstance(states, (list, tuple)) else states
-        if training and self.state_noise > 0:
-            noise = keras.random.normal(
-                keras.ops.shape(h_prev), seed=self.seed_generator
-            )
-            h_prev = h_prev + self.state_noise * noise
-        h = self.gates(inputs, h_prev).h
+        h = self.gates(inputs, self.jittered_state(states, training)).h
         return h, [h]
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "state_noise": self.state_noise,
-            "noise_seed": self.noise_seed,
-        }
+
+class NoisyStateSimpleRNNCell(StateNoiseMixin, keras.layers.SimpleRNNCell):
+    """Keras's plain RNN cell, jittering the state it reads in training only.
+
+    The same noise as :class:`NoisyStateGRUCell`, for the baseline:
+    ``h_t = tanh(W x_t + U (h_{t-1} + state_noise * N(0, 1)) + b)`` in
+    training, the plain ``SimpleRNNCell`` otherwise. States are (B, H).
+    """
+
+    def call(self, sequence, states, training=False):
+        """``sequence`` (B, D), ``states`` [(B, H)] -> (B, H), [(B, H)]."""
+        h_prev = self.jittered_state(states, training)
+        return super().call(sequence, [h_prev], training=training)
+
+
+NOISY_CELLS = {"custom": NoisyStateGRUCell, "simple_rnn": NoisyStateSimpleRNNCell}
+"""The cells the recipes with state noise can train, by ``build_adder`` name."""
 
 
 def build_noisy_adder(
-    units: int = 16, state_noise: float = 0.1, seed: int | None = None
+    units: int = 16,
+    state_noise: float = 0.1,
+    seed: int | None = None,
+    cell: str = "custom",
 ):
-    """``build_adder(units, seed=seed)`` with a :class:`NoisyStateGRUCell`.
+    """``build_adder(units, cell=cell, seed=seed)`` with a noisy cell.
 
-    The noisy cell is in its GRU layer. Same layers, names ("gru",
-    "readout") and initial weights as the plain adder; only training
-    differs. Inputs ``(B, T, 2)``, outputs ``(B, T, 1)``.
+    The cell is ``NOISY_CELLS[cell]``: same layers, names and initial
+    weights as the plain adder; only training differs. Inputs ``(B, T, 2)``,
+    outputs ``(B, T, 1)``.
     """
-    import keras
-
     from grubook.model import build_adder
 
-    plain = build_adder(units, seed=seed)
+    if cell not in NOISY_CELLS:
+        raise ValueError(
+            f"state noise needs cell in {tuple(NOISY_CELLS)}, got cell={cell!r}"
+        )
+    plain = build_adder(units, cell=cell, seed=seed)
     inputs = keras.Input(shape=(None, 2), name="bit_pairs")
-    cell = NoisyStateGRUCell(units, state_noise, noise_seed=seed)
-    states = keras.layers.RNN(cell, return_sequences=True, name="gru")(inputs)
+    noisy = NOISY_CELLS[cell](units, state_noise, noise_seed=seed)
+    name = "gru" if cell == "custom" else cell
+    states = keras.layers.RNN(noisy, return_sequences=True, name=name)(inputs)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="readout")(
         states
     )
-    model = keras.Model(inputs, outputs, name=f"noisy_adder_{units}")
+    model = keras.Model(inputs, outputs, name=f"noisy_adder_{cell}_{units}")
     model.set_weights(plain.get_weights())
     return model
 
@@ -174,7 +217,7 @@ def train_with_recipe(
     """Train a new adder with ``RECIPES[recipe]``; returns ``(model, history)``.
 
     ``cell`` is any of ``grubook.model.CELLS`` (the recipes with state noise
-    need the book's cell, ``"custom"``). ``overrides`` replace entries of
+    need one of :data:`NOISY_CELLS`). ``overrides`` replace entries of
     the recipe (such as ``steps`` or ``learning_rate``). Seeds Keras
     (``keras.utils.set_random_seed(seed)``) first, so that a recipe and a
     seed always give the same network.
@@ -192,13 +235,13 @@ def train_with_recipe(
     keras.utils.set_random_seed(seed)
     options = {**RECIPES[recipe], **overrides}
     state_noise = options.pop("state_noise", 0.0)
-    if state_noise and cell != "custom":
+    if state_noise and cell not in NOISY_CELLS:
         raise ValueError(
-            f'recipe {recipe!r} adds state noise and needs cell="custom", '
-            f"got cell={cell!r}"
+            f"recipe {recipe!r} adds state noise and needs cell in "
+            f"{tuple(NOISY_CELLS)}, got cell={cell!r}"
         )
     if state_noise:
-        model = build_noisy_adder(units, state_noise, seed=seed)
+        model = build_noisy_adder(units, state_noise, seed=seed, cell=cell)
     else:
         model = build_adder(units, cell=cell, seed=seed)
     history = train_adder(model, seed=seed, **options)
@@ -373,7 +416,9 @@ def plan(
     ``recipes``: the book's GRU with every recipe of :data:`RECIPES`,
     tested at :data:`STUDY_LENGTHS`. ``baselines``: the GRU, the plain RNN
     and the LSTM with the recipes ``first-exact`` and ``decay-only``, each
-    at its own best rate in ``rates`` (``{cell: rate}``). ``sizes``: the
+    at its own best rate in ``rates`` (``{cell: rate}``). ``noisy-rnn``:
+    the plain RNN at its rate with the recipes ``noise-only`` and ``robust``.
+    ``sizes``: the
     GRU with 1 to 8 units, chapter 4's recipe. ``steps`` (None: each
     recipe's own) and ``lengths`` shorten a study, for example to try it.
     """
@@ -412,6 +457,14 @@ def plan(
             for recipe in ("first-exact", "decay-only")
             for seed in seeds
         ]
+    if study == "noisy-rnn":
+        if rates is None:
+            raise ValueError("the noisy-rnn study needs rates={cell: rate}")
+        return [
+            _task("simple_rnn", 16, recipe, seed, rates["simple_rnn"], lengths)
+            for recipe in ("noise-only", "robust")
+            for seed in seeds
+        ]
     if study == "sizes":
         return [
             _task("custom", units, "first-exact", seed, 1e-2, lengths)
@@ -419,7 +472,7 @@ def plan(
             for seed in seeds
         ]
     raise ValueError(
-        "study must be rates, recipes, baselines or sizes, "
+        "study must be rates, recipes, baselines, noisy-rnn or sizes, "
         f"got {study!r}"
     )
 
@@ -461,7 +514,8 @@ def main(argv=None) -> None:
         prog="python -m grubook.studies", description=main.__doc__
     )
     parser.add_argument(
-        "study", choices=["rates", "recipes", "baselines", "sizes"]
+        "study",
+        choices=["rates", "recipes", "baselines", "noisy-rnn", "sizes"],
     )
     parser.add_argument(
         "--seeds", default="10-39", help="a seed or a range such as 10-39"
