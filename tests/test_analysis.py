@@ -14,6 +14,7 @@ from grubook.analysis import (
     adversarial_pairs,
     all_exact,
     all_pairs,
+    exact_at_each_length,
     exact_match_bits,
     fit_probe,
     hand_built_adder,
@@ -156,6 +157,16 @@ def test_length_sweep_of_a_random_network_is_not_exact():
     assert set(sweep["cases"]) == set(ADVERSARIAL_CASES)
     assert all(0 <= k <= 20 for k in sweep["random"]) and len(sweep["hard"]) == 2
     assert not all_exact(sweep)
+
+
+def test_each_length_is_judged_on_every_kind_of_pair():
+    sweep = {"n_random": 10, "random": [10, 10, 9], "n_hard": 5, "hard": [5, 4, 5],
+             "cases": {"x": [True, True, True], "y": [False, True, True]}}
+    assert exact_at_each_length(sweep) == [False, False, False] and not all_exact(sweep)
+    sweep["cases"]["y"][0] = True
+    assert exact_at_each_length(sweep) == [True, False, False]
+    sweep.update(random=[10] * 3, hard=[5] * 3, cases={"x": [True] * 3})
+    assert all_exact(sweep)
 
 
 def test_length_sweep_counts_what_it_is_given_to_read():

@@ -141,13 +141,16 @@ def test_the_command_line_writes_one_json_file_with_its_provenance(tmp_path, cap
         studies.main(["sizes", "--seeds", "5-2", "--out", str(out)])
 
 
-def test_rows_group_by_fields_and_lengths_are_judged_on_everything():
+def test_rows_group_by_fields_and_seeds_pair_up():
     rows = [{"cell": c, "seed": s} for c in ("lstm", "custom") for s in (1, 2)]
     groups = studies.group_rows(rows, "cell")
     assert list(groups) == [("lstm",), ("custom",)]
     assert [r["seed"] for r in groups[("custom",)]] == [1, 2]
-    sweep = {"n_random": 10, "random": [10, 10, 9], "n_hard": 5, "hard": [5, 4, 5],
-             "cases": {"x": [True, True, True], "y": [False, True, True]}}
-    assert studies.exact_at_each_length(sweep) == [False, False, False]
-    sweep["cases"]["y"][0] = True
-    assert studies.exact_at_each_length(sweep) == [True, False, False]
+    exact = {"n_random": 2, "random": [2], "n_hard": 1, "hard": [1], "cases": {"x": [True]}}
+    wrong = {**exact, "hard": [0]}
+    rows = [{"seed": 3, "sweep": exact}, {"seed": 4, "sweep": wrong}]
+    assert studies.exact_by_seed(rows) == {3: True, 4: False}
+    first, second = {1: True, 2: True, 3: False, 4: False}, {1: True, 2: False, 3: True, 4: True}
+    assert studies.discordant_seeds(first, second) == (1, 2)
+    with pytest.raises(ValueError, match="same seeds"):
+        studies.discordant_seeds({1: True}, {2: True})

@@ -51,6 +51,7 @@ __all__ = [
     "hand_built_adder",
     "all_pairs",
     "all_exact",
+    "exact_at_each_length",
 ]
 
 
@@ -322,16 +323,25 @@ def length_sweep(
     return result
 
 
+def exact_at_each_length(sweep: dict) -> list[bool]:
+    """Per length of a :func:`length_sweep` result: exact on every random
+    pair, every hard pair and every named case there?"""
+    return [
+        random == sweep["n_random"]
+        and hard == sweep["n_hard"]
+        and all(oks[i] for oks in sweep["cases"].values())
+        for i, (random, hard) in enumerate(
+            zip(sweep["random"], sweep["hard"], strict=True)
+        )
+    ]
+
+
 def all_exact(sweep: dict) -> bool:
     """Whether a :func:`length_sweep` result is exact everywhere.
 
     That is, on every random, hard and named pair at every length.
     """
-    return (
-        all(k == sweep["n_random"] for k in sweep["random"])
-        and all(k == sweep["n_hard"] for k in sweep["hard"])
-        and all(all(oks) for oks in sweep["cases"].values())
-    )
+    return all(exact_at_each_length(sweep))
 
 
 # --- An adder built by hand ---------------------------------------------------

@@ -35,7 +35,7 @@ import time
 import keras
 
 from grubook._checks import check_int, check_positive_int
-from grubook.analysis import length_sweep
+from grubook.analysis import all_exact, length_sweep
 from grubook.cell import GRUCell
 
 __all__ = [
@@ -55,7 +55,8 @@ __all__ = [
     "run_tasks",
     "best_learning_rate",
     "group_rows",
-    "exact_at_each_length",
+    "exact_by_seed",
+    "discordant_seeds",
     "plan",
     "main",
 ]
@@ -393,17 +394,24 @@ def group_rows(rows, *fields) -> dict:
     return groups
 
 
-def exact_at_each_length(sweep: dict) -> list[bool]:
-    """Per length of a :func:`grubook.analysis.length_sweep` result: exact on
-    every random pair, every hard pair and every named case there?"""
-    return [
-        random == sweep["n_random"]
-        and hard == sweep["n_hard"]
-        and all(oks[i] for oks in sweep["cases"].values())
-        for i, (random, hard) in enumerate(
-            zip(sweep["random"], sweep["hard"], strict=True)
-        )
-    ]
+def exact_by_seed(rows) -> dict[int, bool]:
+    """``{seed: exact everywhere?}`` for result rows with a length sweep."""
+    return {row["seed"]: all_exact(row["sweep"]) for row in rows}
+
+
+def discordant_seeds(first: dict, second: dict) -> tuple[int, int]:
+    """Seeds where only ``first`` succeeds, and where only ``second`` does.
+
+    ``first`` and ``second`` map the same seeds to True or False (as
+    :func:`exact_by_seed` does); the two counts are what
+    ``grubook.stats.mcnemar_exact`` compares.
+    """
+    if set(first) != set(second):
+        raise ValueError("first and second must cover the same seeds")
+    return (
+        sum(first[s] and not second[s] for s in first),
+        sum(second[s] and not first[s] for s in first),
+    )
 
 
 def plan(
