@@ -8,12 +8,14 @@ from hypothesis import strategies as st
 from grubook.data import (
     add_bits,
     addition_batch,
+    answer_steps,
     check_bits,
     decode_operands,
     encode_pair,
     encode_pairs,
     from_bits,
     to_bits,
+    with_pauses,
 )
 
 big_ints = st.integers(min_value=0, max_value=2**4096)
@@ -143,6 +145,10 @@ def test_addition_batch_handles_very_wide_operands():
         (lambda: add_bits(np.zeros((4, 3))), ValueError, "(..., T, 2)"),
         (lambda: add_bits(np.full((4, 2), 3)), ValueError, "only the values 0 and 1"),
         (lambda: decode_operands(np.zeros((4, 2))), ValueError, "rank 3"),
+        (lambda: with_pauses(np.zeros((2, 3, 2)), -1), ValueError, "pause must be an int >= 0"),
+        (lambda: with_pauses(np.zeros((2, 3, 2)), 1.5), TypeError, "pause must be an int"),
+        (lambda: with_pauses(np.zeros((2, 3, 3)), 2), ValueError, "2 channels"),
+        (lambda: with_pauses(np.zeros((3, 2)), 2), ValueError, "rank 3"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, words):
@@ -154,3 +160,17 @@ def test_bad_input_gets_a_clear_error(call, error, words):
 def test_check_bits_accepts_bools_and_exact_floats():
     assert check_bits(np.array([True, False])).tolist() == [1, 0]
     assert check_bits([1.0, 0.0]).tolist() == [1, 0]
+
+
+def test_with_pauses_puts_each_column_after_its_blank_steps():
+    x, y = encode_pairs([5, 3], [6, 1], 4)  # 5 + 6 = 11, 3 + 1 = 4
+    paused = with_pauses(x, 3)
+    assert paused.shape == (2, 5 * 4, 3) and paused.dtype == np.float32
+    columns = paused[:, 3::4]
+    np.testing.assert_array_equal(columns[..., :2], x)  # the columns, in order
+    assert (columns[..., 2] == 0).all()  # a column step is not blank
+    blanks = np.delete(paused, np.s_[3::4], axis=1)
+    assert (blanks[..., 2] == 1).all() and (blanks[..., :2] == 0).all()
+    np.testing.assert_array_equal(answer_steps(paused, 3)[..., :2], x)
+    assert answer_steps(y, 0) is y  # no pause: the outputs as they are
+    np.testing.assert_array_equal(with_pauses(x, 0)[..., :2], x)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from fractions import Fraction
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from grubook.stats import (
     binomial_tail,
     clopper_pearson,
+    clustered_interval,
     describe_accuracy,
     fisher_exact,
     holm_adjusted,
@@ -153,3 +155,38 @@ def test_mcnemar_counts_only_the_discordant_units():
     assert mcnemar_exact(0, 0) == 1.0
     with pytest.raises(ValueError, match="wins"):
         mcnemar_exact(-1, 2)
+
+
+def test_clustered_interval_is_wider_than_the_naive_one_when_problems_differ():
+    # Ten problems of 20 steps: half of them all right, half all wrong. The
+    # steps inside a problem agree, so there are 10 observations, not 200.
+    right, total = [20, 0] * 5, [20] * 10
+    clustered = clustered_interval(right, total)
+    assert clustered.estimate == 0.5
+    naive = clopper_pearson(100, 200)
+    assert clustered.high - clustered.low > 2 * (naive.high - naive.low)
+    # By hand: p = 1/2, sum of squares 10 * 10**2, m / (m - 1) = 10 / 9.
+    half_width = 1.959963984540054 * math.sqrt(10 / 9 * 1000) / 200
+    assert math.isclose(clustered.high, 0.5 + half_width, rel_tol=1e-12)
+
+
+def test_clustered_interval_of_independent_steps_is_near_the_binomial_one():
+    rng = random.Random(0)
+    right = [sum(rng.random() < 0.8 for _ in range(10)) for _ in range(2000)]
+    clustered = clustered_interval(right, [10] * 2000)
+    exact = clopper_pearson(sum(right), 20000)
+    assert abs((clustered.high - clustered.low) / (exact.high - exact.low) - 1) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: clustered_interval([3, 4], [4]), "one entry per problem"),
+        (lambda: clustered_interval([3], [4]), "at least 2 problems"),
+        (lambda: clustered_interval([4, 4], [4, 4]), "clopper_pearson"),
+        (lambda: clustered_interval([5, 1], [4, 4]), "k must be <= n"),
+    ],
+)
+def test_clustered_interval_refuses_what_it_cannot_measure(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -35,6 +35,22 @@ def test_plans_cover_every_cell_recipe_and_seed_once():
     assert all(t["steps"] == 50 and t["lengths"] == [8] for t in sizes)
 
 
+def test_the_pause_plans_train_every_cell_on_the_paused_task():
+    rates = studies.plan("pause-rates", [0, 1])
+    assert {t["pause"] for t in rates} == {max(studies.PAUSES)}
+    assert {t["learning_rate"] for t in rates} == set(studies.LEARNING_RATES[:3])
+    assert len(rates) == 3 * 3 * 2 and all(t["lengths"] == [] for t in rates)
+    chosen = {"custom": 0.01, "simple_rnn": 0.003, "lstm": 0.03}
+    pauses = studies.plan("pauses", [10, 11], chosen, lengths=[8, 32])
+    assert sorted({(t["cell"], t["pause"], t["seed"]) for t in pauses}) == sorted(
+        (cell, pause, seed) for cell in chosen for pause in studies.PAUSES for seed in (10, 11)
+    )
+    assert all(t["learning_rate"] == chosen[t["cell"]] for t in pauses)
+    assert all(t["pause"] == 0 for t in studies.plan("recipes", [10]))
+    with pytest.raises(ValueError, match="pauses study needs rates"):
+        studies.plan("pauses", [10])
+
+
 def test_plans_reject_what_they_cannot_run():
     with pytest.raises(ValueError, match="study must be"):
         studies.plan("everything", [0])
@@ -72,17 +88,38 @@ def test_best_learning_rate_counts_seeds_first_then_the_median():
 
 def test_noise_recipes_need_a_cell_that_can_be_jittered():
     with pytest.raises(ValueError, match="needs cell in"):
-        studies.train_with_recipe("robust", 0, units=2, cell="lstm", steps=1)
+        studies.train_with_recipe("robust", 0, units=2, cell="keras", steps=1)
     with pytest.raises(ValueError, match="needs cell in"):
         studies.build_noisy_adder(2, cell="keras")
     noisy_rnn = studies.plan("noisy-rnn", [10, 11], {"simple_rnn": 0.03})
     assert [(t["cell"], t["recipe"]) for t in noisy_rnn[::2]] == [
         ("simple_rnn", "noise-only"), ("simple_rnn", "robust")]
+    noisy_lstm = studies.plan("noisy-lstm", [10], {"lstm": 0.03})
+    assert [(t["cell"], t["recipe"], t["learning_rate"]) for t in noisy_lstm] == [
+        ("lstm", "noise-only", 0.03), ("lstm", "robust", 0.03)]
     with pytest.raises(ValueError, match="recipe"):
         studies.train_with_recipe("fastest", seed=0)
 
 
-@pytest.mark.parametrize("cell", ["custom", "simple_rnn"])
+def test_the_noisy_lstm_cell_jitters_both_h_and_c():
+    noisy = studies.NoisyStateLSTMCell(3, 0.5, noise_seed=7)
+    plain = keras.layers.LSTMCell(3)
+    x = np.ones((2, 2), dtype=np.float32)
+    h, c = np.full((2, 3), 0.2, np.float32), np.full((2, 3), -0.4, np.float32)
+    noisy(x, [h, c]), plain(x, [h, c])  # build both
+    plain.set_weights(noisy.get_weights())
+    out, (h_new, c_new) = noisy(x, [h, c], training=True)
+    draws = keras.random.SeedGenerator(7)
+    h_jit = h + 0.5 * keras.random.normal((2, 3), seed=draws)
+    c_jit = c + 0.5 * keras.random.normal((2, 3), seed=draws)
+    expected, (_, c_expected) = plain(x, [h_jit, c_jit])
+    np.testing.assert_allclose(out, expected, atol=1e-6)
+    np.testing.assert_allclose(c_new, c_expected, atol=1e-6)
+    quiet, _ = noisy(x, [h, c], training=False)
+    np.testing.assert_allclose(quiet, plain(x, [h, c])[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("cell", ["custom", "simple_rnn", "lstm"])
 def test_noisy_adder_starts_as_the_plain_adder_and_is_noisy_only_in_training(cell):
     keras.utils.set_random_seed(0)
     noisy = studies.build_noisy_adder(3, 0.5, seed=4, cell=cell)

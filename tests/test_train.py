@@ -137,3 +137,26 @@ def test_bad_arguments_get_a_clear_error(kwargs, error, words):
 def test_evaluate_refuses_bad_sizes():
     with pytest.raises(ValueError, match="n_samples must be an int >= 1"):
         evaluate(build_adder(2, seed=0), n_bits=8, n_samples=0)
+
+
+def test_a_gru_learns_the_paused_task_and_is_judged_on_column_steps_only():
+    from grubook.data import with_pauses
+    from grubook.studies import compiled_bits
+
+    keras.utils.set_random_seed(10)
+    model = build_adder(seed=10, n_inputs=3)
+    history = train_adder(model, 600, seed=10, pause=4, eval_every=50, stop_at_exact=True)
+    assert history.steps_to_exact is not None
+    x, y = held_out_set(32, 1000, split="test")
+    bits = compiled_bits(model, pause=4)(x)
+    assert bits.shape == y.shape[:2]
+    assert (bits == y[..., 0]).all(axis=1).sum() >= 990
+    # The blank steps carry no target: the model's outputs there are not sums.
+    every_step = compiled_bits(model)(with_pauses(x, 4))
+    assert every_step.shape == (1000, 33 * 5)
+
+
+def test_build_adder_takes_the_number_of_input_channels():
+    assert build_adder(4, n_inputs=3, seed=0).input_shape == (None, None, 3)
+    with pytest.raises(ValueError, match="n_inputs must be an int >= 1"):
+        build_adder(4, n_inputs=0)

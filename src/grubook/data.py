@@ -36,6 +36,8 @@ __all__ = [
     "targets_for",
     "decode_operands",
     "addition_batch",
+    "with_pauses",
+    "answer_steps",
 ]
 
 
@@ -194,3 +196,34 @@ def addition_batch(
     x = np.zeros((batch_size, n_bits + 1, 2), dtype=np.float32)
     x[:, :n_bits, :] = rng.integers(0, 2, size=(batch_size, n_bits, 2))
     return x, targets_for(x)
+
+
+def with_pauses(x, pause: int) -> np.ndarray:
+    """``x`` (B, T, 2) with ``pause`` blank steps before every column.
+
+    Returns float32 ``(B, T * (pause + 1), 3)``: channels 0 and 1 hold the
+    operand bits on column steps and 0 on blank steps; channel 2 is 1 on a
+    blank step and 0 on a column step. Column ``t`` of ``x`` lands at step
+    ``t * (pause + 1) + pause``, so a carry must be held through ``pause``
+    steps with no column in them; :func:`answer_steps` picks the outputs
+    at the column steps, which line up with ``targets_for(x)``.
+    """
+    pause = check_int(pause, "pause", minimum=0)
+    x = check_rank(check_bits(x, "x"), 3, "x", "(batch, time, 2)")
+    batch, steps, channels = x.shape
+    if channels != 2:
+        raise ValueError(f"x must have 2 channels (a, b), got shape {x.shape}")
+    paused = np.zeros((batch, steps, pause + 1, 3), dtype=np.float32)
+    paused[:, :, pause, :2] = x
+    paused[:, :, :pause, 2] = 1.0
+    return paused.reshape(batch, steps * (pause + 1), 3)
+
+
+def answer_steps(outputs, pause: int):
+    """The column steps of ``outputs`` (B, T * (pause + 1), ...) -> (B, T, ...).
+
+    ``outputs`` is whatever a model returned for ``with_pauses(x, pause)``
+    (a NumPy array or a tensor); with ``pause=0`` it is returned unchanged.
+    """
+    pause = check_int(pause, "pause", minimum=0)
+    return outputs[:, pause :: pause + 1] if pause else outputs

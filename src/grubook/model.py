@@ -97,6 +97,7 @@ def build_adder(
     reset_after: bool = False,
     seed: int | None = None,
     jit_compile: bool = False,
+    n_inputs: int = 2,
 ) -> keras.Model:
     """A model from bit pairs ``(B, T, 2)`` to sum probabilities ``(B, T, 1)``.
 
@@ -110,9 +111,11 @@ def build_adder(
     ``cell="simple_rnn"`` and ``cell="lstm"`` put Keras's ``SimpleRNN`` or
     ``LSTM`` with the same number of units in place of the GRU. ``seed``
     (an int >= 0) makes the initial weights reproducible; ``None`` leaves
-    them random.
+    them random. ``n_inputs`` is the number of input channels: 2 for bit
+    pairs, 3 for the paused pairs of ``grubook.data.with_pauses``.
     """
     units = check_positive_int(units, "units")
+    n_inputs = check_positive_int(n_inputs, "n_inputs")
     if seed is not None:
         seed = check_int(seed, "seed", minimum=0)
     if not isinstance(reset_after, (bool, np.bool_)):
@@ -132,7 +135,7 @@ def build_adder(
             )
         }
     )
-    inputs = keras.Input(shape=(None, 2), name="bit_pairs")
+    inputs = keras.Input(shape=(None, n_inputs), name="bit_pairs")
     states = make_recurrent_layer(
         units, cell, bool(reset_after), seed, bool(jit_compile)
     )(inputs)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import statistics
 from typing import NamedTuple
 
 from grubook._checks import check_int, check_positive_int
@@ -31,6 +32,7 @@ __all__ = [
     "fisher_exact",
     "holm_adjusted",
     "mcnemar_exact",
+    "clustered_interval",
     "describe_accuracy",
 ]
 
@@ -196,6 +198,44 @@ def holm_adjusted(p_values) -> list[float]:
         running = max(running, min(1.0, (m - rank) * values[i]))
         adjusted[i] = running
     return adjusted
+
+
+def clustered_interval(right, total, level: float = 0.95) -> Interval:
+    """An interval for an accuracy over steps that come in independent groups.
+
+    ``right[i]`` of the ``total[i]`` steps of problem ``i`` are right (two
+    sequences of ints, one entry per problem). Steps of one problem share a
+    hidden state and are not independent; problems are. The estimate is
+    ``sum(right) / sum(total)``; the interval is the normal one around it
+    with the standard error of a ratio over independent clusters,
+    ``sqrt(m / (m - 1) * sum((right[i] - p * total[i]) ** 2)) / sum(total)``
+    for ``m`` problems. It needs at least two problems whose accuracies
+    differ: when every problem scores the same the standard error is 0 and
+    says nothing, so count problems with :func:`clopper_pearson` instead.
+    """
+    right, total = list(right), list(total)
+    if len(right) != len(total):
+        raise ValueError(
+            f"right and total must have one entry per problem, got "
+            f"{len(right)} and {len(total)}"
+        )
+    if len(right) < 2:
+        raise ValueError(f"right needs at least 2 problems, got {len(right)}")
+    pairs = [_check_counts(k, n) for k, n in zip(right, total, strict=True)]
+    if len({k / n for k, n in pairs}) == 1:
+        raise ValueError(
+            "every problem has the same accuracy, so the clustered standard "
+            "error is 0; count whole problems with clopper_pearson instead"
+        )
+    level = _check_level(level)
+    m, steps = len(pairs), sum(n for _, n in pairs)
+    estimate = sum(k for k, _ in pairs) / steps
+    spread = sum((k - estimate * n) ** 2 for k, n in pairs)
+    error = math.sqrt(m / (m - 1) * spread) / steps
+    z = statistics.NormalDist().inv_cdf((1 + level) / 2)
+    return Interval(
+        estimate, max(0.0, estimate - z * error), min(1.0, estimate + z * error)
+    )
 
 
 def describe_accuracy(

@@ -15,10 +15,8 @@ to choose learning rates; the studies that judge them use the fresh seeds
 the length test reads the test set only.
 
 Run ``python -m grubook.studies STUDY --jobs 2 --out FILE`` with STUDY one
-of ``rates``, ``recipes``, ``baselines``, ``noisy-rnn``, ``sizes``
-(``--help`` for the
-options). Each writes one JSON file with its command, seeds, versions,
-wall time and one row per task.
+of :data:`STUDIES` (``--help`` for the options). Each writes one JSON
+file with its command, seeds, versions, wall time and one row per task.
 """
 
 from __future__ import annotations
@@ -44,9 +42,13 @@ __all__ = [
     "TEST_SEEDS",
     "STUDY_LENGTHS",
     "LEARNING_RATES",
+    "PAUSES",
+    "NOISY_BASELINES",
+    "STUDIES",
     "StateNoiseMixin",
     "NoisyStateGRUCell",
     "NoisyStateSimpleRNNCell",
+    "NoisyStateLSTMCell",
     "NOISY_CELLS",
     "build_noisy_adder",
     "train_with_recipe",
@@ -91,6 +93,23 @@ STUDY_LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 
 LEARNING_RATES = (3e-3, 1e-2, 3e-2, 1e-1)
 """The starting learning rates the ``rates`` study tries for every cell."""
+
+PAUSES = (4, 16)
+"""Blank steps between columns in the task that needs long memory."""
+
+NOISY_BASELINES = {"noisy-rnn": "simple_rnn", "noisy-lstm": "lstm"}
+"""The studies that give a baseline the recipes with state noise."""
+
+STUDIES = (
+    "rates",
+    "recipes",
+    "baselines",
+    *NOISY_BASELINES,
+    "sizes",
+    "pause-rates",
+    "pauses",
+)
+"""The studies :func:`plan` knows, by name."""
 
 
 def _checked_noise(state_noise) -> float:
@@ -177,7 +196,31 @@ class NoisyStateSimpleRNNCell(StateNoiseMixin, keras.layers.SimpleRNNCell):
         return super().call(sequence, [h_prev], training=training)
 
 
-NOISY_CELLS = {"custom": NoisyStateGRUCell, "simple_rnn": NoisyStateSimpleRNNCell}
+class NoisyStateLSTMCell(StateNoiseMixin, keras.layers.LSTMCell):
+    """Keras's LSTM cell, jittering both of its states in training only.
+
+    An LSTM's state is two vectors, ``h`` (what the readout and the gates
+    read) and the cell ``c`` (its direct path,
+    ``c_t = f_t * c_{t-1} + i_t * c~_t``). Each gets its own fresh
+    ``state_noise * N(0, 1)`` before the step, so the whole state is
+    jittered, as the GRU's is; outside training it is the plain
+    ``LSTMCell``. States are [(B, H), (B, H)].
+    """
+
+    def call(self, inputs, states, training=False):
+        """``inputs`` (B, D), ``states`` [h, c] (B, H) -> (B, H), [h, c]."""
+        noisy = [
+            _jitter(state, self.state_noise, self.seed_generator, training)
+            for state in states
+        ]
+        return super().call(inputs, noisy, training=training)
+
+
+NOISY_CELLS = {
+    "custom": NoisyStateGRUCell,
+    "simple_rnn": NoisyStateSimpleRNNCell,
+    "lstm": NoisyStateLSTMCell,
+}
 """The cells the recipes with state noise can train, by ``build_adder`` name."""
 
 
@@ -186,12 +229,13 @@ def build_noisy_adder(
     state_noise: float = 0.1,
     seed: int | None = None,
     cell: str = "custom",
+    n_inputs: int = 2,
 ):
     """``build_adder(units, cell=cell, seed=seed)`` with a noisy cell.
 
     The cell is ``NOISY_CELLS[cell]``: same layers, names and initial
-    weights as the plain adder; only training differs. Inputs ``(B, T, 2)``,
-    outputs ``(B, T, 1)``.
+    weights as the plain adder; only training differs. Inputs
+    ``(B, T, n_inputs)``, outputs ``(B, T, 1)``.
     """
     from grubook.model import build_adder
 
@@ -199,8 +243,8 @@ def build_noisy_adder(
         raise ValueError(
             f"state noise needs cell in {tuple(NOISY_CELLS)}, got cell={cell!r}"
         )
-    plain = build_adder(units, cell=cell, seed=seed)
-    inputs = keras.Input(shape=(None, 2), name="bit_pairs")
+    plain = build_adder(units, cell=cell, seed=seed, n_inputs=n_inputs)
+    inputs = keras.Input(shape=(None, n_inputs), name="bit_pairs")
     noisy = NOISY_CELLS[cell](units, state_noise, noise_seed=seed)
     name = "gru" if cell == "custom" else cell
     states = keras.layers.RNN(noisy, return_sequences=True, name=name)(inputs)
@@ -213,13 +257,19 @@ def build_noisy_adder(
 
 
 def train_with_recipe(
-    recipe: str, seed: int, units: int = 16, cell: str = "custom", **overrides
+    recipe: str,
+    seed: int,
+    units: int = 16,
+    cell: str = "custom",
+    pause: int = 0,
+    **overrides,
 ):
     """Train a new adder with ``RECIPES[recipe]``; returns ``(model, history)``.
 
     ``cell`` is any of ``grubook.model.CELLS`` (the recipes with state noise
     need one of :data:`NOISY_CELLS`). ``overrides`` replace entries of
-    the recipe (such as ``steps`` or ``learning_rate``). Seeds Keras
+    the recipe (such as ``steps`` or ``learning_rate``). ``pause`` > 0
+    trains on the paused task (``grubook.data.with_pauses``). Seeds Keras
     (``keras.utils.set_random_seed(seed)``) first, so that a recipe and a
     seed always give the same network.
     """
@@ -241,29 +291,39 @@ def train_with_recipe(
             f"recipe {recipe!r} adds state noise and needs cell in "
             f"{tuple(NOISY_CELLS)}, got cell={cell!r}"
         )
+    n_inputs = 3 if pause else 2
     if state_noise:
-        model = build_noisy_adder(units, state_noise, seed=seed, cell=cell)
+        model = build_noisy_adder(
+            units, state_noise, seed=seed, cell=cell, n_inputs=n_inputs
+        )
     else:
-        model = build_adder(units, cell=cell, seed=seed)
-    history = train_adder(model, seed=seed, **options)
+        model = build_adder(units, cell=cell, seed=seed, n_inputs=n_inputs)
+    history = train_adder(model, seed=seed, pause=pause, **options)
     return model, history
 
 
-def compiled_bits(model):
+def compiled_bits(model, pause: int = 0):
     """``x`` float32 ``(B, T, 2)`` -> the model's sum bits ``uint8`` ``(B, T)``.
 
     The model runs inside one ``tf.function`` (traced again only when the
     shape of ``x`` changes), which is much faster on long sequences than
-    calling it eagerly step by step.
+    calling it eagerly step by step. With ``pause`` > 0 the model reads
+    ``with_pauses(x, pause)`` and its column steps are returned.
     """
     import numpy as np
     import tensorflow as tf
 
+    from grubook.data import answer_steps, with_pauses
+
+    pause = check_int(pause, "pause", minimum=0)
     predict = tf.function(
-        lambda x: model(x, training=False), reduce_retracing=True
+        lambda x: answer_steps(model(x, training=False), pause),
+        reduce_retracing=True,
     )
 
     def bits(x):
+        if pause:
+            x = with_pauses(x, pause)
         probabilities = predict(tf.constant(x, dtype=tf.float32)).numpy()
         return (probabilities[..., 0] > 0.5).astype(np.uint8)
 
@@ -291,8 +351,8 @@ def run_task(task: dict) -> dict:
     """Train the adder that ``task`` describes and measure it; one result row.
 
     ``task`` holds ``cell``, ``units``, ``recipe``, ``seed``,
-    ``learning_rate``, ``steps`` (None: the recipe's) and ``lengths`` (a
-    list, possibly empty). The row
+    ``learning_rate``, ``steps`` (None: the recipe's), ``pause`` (0: the
+    book's task) and ``lengths`` (a list, possibly empty). The row
     repeats them and adds ``steps_trained``, ``steps_to_exact`` (first
     100 % on the validation set, or None), ``validation_exact`` (the last
     validation measurement), ``sweep`` (:func:`grubook.analysis.length_sweep`
@@ -306,11 +366,12 @@ def run_task(task: dict) -> dict:
         task["seed"],
         units=task["units"],
         cell=task["cell"],
+        pause=task["pause"],
         learning_rate=task["learning_rate"],
         **steps,
     )
     sweep = (
-        length_sweep(compiled_bits(model), task["lengths"])
+        length_sweep(compiled_bits(model, task["pause"]), task["lengths"])
         if task["lengths"]
         else None
     )
@@ -328,6 +389,7 @@ def _describe(row: dict) -> str:
     """One line about a finished task, for the log."""
     text = (
         f"{row['cell']:>10} {row['units']:>2} units {row['recipe']:>11} "
+        f"pause {row['pause']:>2} "
         f"lr {row['learning_rate']:g} seed {row['seed']:>2}: "
         f"{row['steps_trained']:>4} steps, validation 100 % at "
         f"{row['steps_to_exact']}"
@@ -424,15 +486,20 @@ def plan(
     ``recipes``: the book's GRU with every recipe of :data:`RECIPES`,
     tested at :data:`STUDY_LENGTHS`. ``baselines``: the GRU, the plain RNN
     and the LSTM with the recipes ``first-exact`` and ``decay-only``, each
-    at its own best rate in ``rates`` (``{cell: rate}``). ``noisy-rnn``:
-    the plain RNN at its rate with the recipes ``noise-only`` and ``robust``.
+    at its own best rate in ``rates`` (``{cell: rate}``). ``noisy-rnn`` and
+    ``noisy-lstm``: the plain RNN or the LSTM at its rate with the recipes
+    ``noise-only`` and ``robust``.
+    ``pause-rates``: the three cells at the rates 3e-3, 1e-2 and 3e-2 on the
+    paused task with the longest of :data:`PAUSES`, validation only.
+    ``pauses``: the three cells on the paused task with each of
+    :data:`PAUSES`, each at its own rate from ``pause-rates``.
     ``sizes``: the
     GRU with 1 to 8 units, chapter 4's recipe. ``steps`` (None: each
     recipe's own) and ``lengths`` shorten a study, for example to try it.
     """
     lengths = [check_int(n, "lengths[i]", minimum=4) for n in lengths]
 
-    def _task(cell, units, recipe, seed, learning_rate, lengths):
+    def _task(cell, units, recipe, seed, learning_rate, lengths, pause=0):
         return {
             "cell": cell,
             "units": units,
@@ -440,6 +507,7 @@ def plan(
             "seed": seed,
             "learning_rate": learning_rate,
             "steps": steps,
+            "pause": pause,
             "lengths": list(lengths),
         }
 
@@ -465,12 +533,29 @@ def plan(
             for recipe in ("first-exact", "decay-only")
             for seed in seeds
         ]
-    if study == "noisy-rnn":
+    if study in NOISY_BASELINES:
         if rates is None:
-            raise ValueError("the noisy-rnn study needs rates={cell: rate}")
+            raise ValueError(f"the {study} study needs rates={{cell: rate}}")
+        cell = NOISY_BASELINES[study]
         return [
-            _task("simple_rnn", 16, recipe, seed, rates["simple_rnn"], lengths)
+            _task(cell, 16, recipe, seed, rates[cell], lengths)
             for recipe in ("noise-only", "robust")
+            for seed in seeds
+        ]
+    if study == "pause-rates":
+        return [
+            _task(cell, 16, "first-exact", seed, rate, [], max(PAUSES))
+            for cell in ("custom", "simple_rnn", "lstm")
+            for rate in LEARNING_RATES[:3]
+            for seed in seeds
+        ]
+    if study == "pauses":
+        if rates is None:
+            raise ValueError("the pauses study needs rates={cell: rate}")
+        return [
+            _task(cell, 16, "first-exact", seed, rates[cell], lengths, pause)
+            for cell in ("custom", "simple_rnn", "lstm")
+            for pause in PAUSES
             for seed in seeds
         ]
     if study == "sizes":
@@ -479,10 +564,7 @@ def plan(
             for units in range(1, 9)
             for seed in seeds
         ]
-    raise ValueError(
-        "study must be rates, recipes, baselines, noisy-rnn or sizes, "
-        f"got {study!r}"
-    )
+    raise ValueError(f"study must be one of {STUDIES}, got {study!r}")
 
 
 def _versions() -> dict:
@@ -523,7 +605,7 @@ def main(argv=None) -> None:
     )
     parser.add_argument(
         "study",
-        choices=["rates", "recipes", "baselines", "noisy-rnn", "sizes"],
+        choices=STUDIES,
     )
     parser.add_argument(
         "--seeds", default="10-39", help="a seed or a range such as 10-39"
@@ -533,7 +615,7 @@ def main(argv=None) -> None:
     )
     parser.add_argument(
         "--rates-from",
-        help="the rates study's JSON (baselines: each cell's best rate)",
+        help="a rates or pause-rates study's JSON: each cell's best rate",
     )
     parser.add_argument(
         "--steps", type=int, help="train every network this many steps"

@@ -29,7 +29,12 @@ import numpy as np
 import tensorflow as tf
 
 from grubook._checks import as_rng, check_int, check_positive_int
-from grubook.data import addition_batch, decode_operands
+from grubook.data import (
+    addition_batch,
+    answer_steps,
+    decode_operands,
+    with_pauses,
+)
 
 __all__ = [
     "DEFAULT_LEARNING_RATE",
@@ -218,13 +223,18 @@ def fresh_batches(batch_size: int = 64, n_bits: int = 8, seed: int = 0):
     return generate()
 
 
-def make_train_step(model: keras.Model, optimizer, loss_fn):
-    """A compiled training step: ``(x (B, T, 2), y (B, T, 1)) -> loss``."""
+def make_train_step(model: keras.Model, optimizer, loss_fn, pause: int = 0):
+    """A compiled training step: ``(x (B, T, 2), y (B, T, 1)) -> loss``.
+
+    With ``pause`` > 0, ``x`` is ``with_pauses(columns, pause)``
+    ``(B, T * (pause + 1), 3)`` and the loss reads the column steps only.
+    """
 
     @tf.function
     def train_step(x, y):
         with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(loss_fn(y, model(x, training=True)))
+            outputs = answer_steps(model(x, training=True), pause)
+            loss = tf.reduce_mean(loss_fn(y, outputs))
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(
             zip(gradients, model.trainable_variables, strict=True)
@@ -264,6 +274,7 @@ def train_adder(
     progress: bool = False,
     final_learning_rate: float | None = None,
     record_pairs: bool = False,
+    pause: int = 0,
 ) -> TrainingHistory:
     """Train ``model`` with Adam on fresh ``n_bits``-bit problems at each step.
 
@@ -280,6 +291,7 @@ def train_adder(
     ``steps`` steps; None (the default) keeps it constant.
     """
     steps = check_positive_int(steps, "steps")
+    pause = check_int(pause, "pause", minimum=0)
     batch_size = check_positive_int(batch_size, "batch_size")
     n_bits = check_positive_int(n_bits, "n_bits")
     eval_every = check_positive_int(eval_every, "eval_every")
@@ -309,16 +321,22 @@ def train_adder(
         )
     optimizer = keras.optimizers.Adam(learning_rate)
     loss_fn = keras.losses.get(loss)
-    train_step = make_train_step(model, optimizer, loss_fn)
-    predict = tf.function(lambda x: model(x, training=False))
+    train_step = make_train_step(model, optimizer, loss_fn, pause)
+    if pause:
+        x_held = with_pauses(x_held, pause)
+    predict = tf.function(
+        lambda x: answer_steps(model(x, training=False), pause)
+    )
     history = TrainingHistory()
     bar = _progress_bar(steps, progress)
     start = time.perf_counter()
     for step in range(1, steps + 1):
         x, y = next(batches)
-        history.loss.append(float(train_step(x, y)))
         if record_pairs:
             history.trained_pairs |= operand_pairs(x)
+        if pause:
+            x = with_pauses(x, pause)
+        history.loss.append(float(train_step(x, y)))
         if step % eval_every == 0 or step == steps:
             y_prob = predict(x_held)
             history.eval_steps.append(step)
