@@ -24,6 +24,7 @@ from grubook.analysis import (
     trace_adder,
 )
 from grubook.data import add_bits, addition_batch, decode_operands, from_bits, to_bits
+from grubook.hard_cases import hard_pairs
 from grubook.reference import random_params, sigmoid
 
 
@@ -228,3 +229,26 @@ def test_chapter_5_figures_draw_what_they_are_given():
     fig4 = plots.step_curves({"p": np.linspace(0, 1, 5)}, shade=(1, 3))
     np.testing.assert_allclose(fig4.axes[0].get_lines()[0].get_ydata(), np.linspace(0, 1, 5))
     plt.close("all")
+
+
+def test_a_validation_sweep_asks_other_pairs_than_the_test_and_no_named_cases():
+    from grubook.train import SPLITS, held_out_set
+
+    asked = []
+
+    def spy(x):
+        asked.append(x.copy())
+        return np.zeros(x.shape[:2], dtype=np.uint8)
+
+    sweep = length_sweep(spy, [16], n_random=50, n_hard=100, split="validation")
+    assert sweep["split"] == "validation" and sweep["cases"] == {}
+    random_x, hard_x = asked
+    np.testing.assert_array_equal(random_x, held_out_set(16, 50, "validation")[0])
+    hard = set(zip(*decode_operands(hard_x), strict=True))
+    assert len(hard) == 100
+    assert not hard & set(hard_pairs(16, 100, seed=SPLITS["test"]))
+    assert all_exact(sweep) is False  # zeros get the random pairs wrong
+    with pytest.raises(ValueError, match="split must be"):
+        length_sweep(spy, [16], split="training")
+    with pytest.raises(ValueError, match="n_hard must be at most"):
+        length_sweep(spy, [8], n_hard=100, split="validation")

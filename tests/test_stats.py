@@ -153,6 +153,12 @@ def test_mcnemar_counts_only_the_discordant_units():
     assert mcnemar_exact(10, 1) == pytest.approx(12 / 2**11)
     assert mcnemar_exact(0, 5) == pytest.approx(1.0)
     assert mcnemar_exact(0, 0) == 1.0
+    # Two-sided: either direction counts, so the split and its mirror agree.
+    assert mcnemar_exact(4, 0, "two-sided") == pytest.approx(2 * 2**-4)
+    assert mcnemar_exact(0, 4, "two-sided") == mcnemar_exact(4, 0, "two-sided")
+    assert mcnemar_exact(3, 3, "two-sided") == 1.0  # 2 * P(X >= 3) > 1, capped
+    with pytest.raises(ValueError, match="alternative"):
+        mcnemar_exact(1, 2, "less")
     with pytest.raises(ValueError, match="wins"):
         mcnemar_exact(-1, 2)
 

@@ -40,6 +40,9 @@ def test_the_pause_plans_train_every_cell_on_the_paused_task():
     assert {t["pause"] for t in rates} == {max(studies.PAUSES)}
     assert {t["learning_rate"] for t in rates} == set(studies.LEARNING_RATES[:3])
     assert len(rates) == 3 * 3 * 2 and all(t["lengths"] == [] for t in rates)
+    assert {t["pause"] for t in studies.plan("pause-rates", [0], pause=16)} == {16}
+    with pytest.raises(ValueError, match="pause must be an int >= 1"):
+        studies.plan("pause-rates", [0], pause=0)
     chosen = {"custom": 0.01, "simple_rnn": 0.003, "lstm": 0.03}
     pauses = studies.plan("pauses", [10, 11], chosen, lengths=[8, 32])
     assert sorted({(t["cell"], t["pause"], t["seed"]) for t in pauses}) == sorted(
@@ -84,6 +87,31 @@ def test_best_learning_rate_counts_seeds_first_then_the_median():
     assert studies.best_learning_rate(rows, "simple_rnn") == 0.1
     with pytest.raises(ValueError, match="gru"):
         studies.best_learning_rate(rows, "gru")
+
+
+def _swept(cell, rate, exact, right, split="validation"):
+    sweep = {"split": split, "n_random": 10, "random": [10 if exact else right],
+             "n_hard": 5, "hard": [5], "cases": {}}
+    return {"cell": cell, "learning_rate": rate, "sweep": sweep}
+
+
+def test_best_rate_by_length_counts_exact_seeds_then_pairs_right():
+    rows = [
+        *(_swept("custom", 0.03, e, 9) for e in (True, False, False)),  # 1 exact
+        *(_swept("custom", 0.01, e, 2) for e in (True, True, False)),  # 2 exact
+        *(_swept("lstm", 0.1, False, 9) for _ in range(2)),  # none, more right
+        *(_swept("lstm", 0.003, False, 3) for _ in range(2)),
+        *(_swept("simple_rnn", r, True, 0) for r in (0.1, 0.03)),  # a tie
+    ]
+    assert studies.best_rate_by_length(rows, "custom") == 0.01
+    assert studies.best_rate_by_length(rows, "lstm") == 0.1
+    assert studies.best_rate_by_length(rows, "simple_rnn") == 0.03
+    with pytest.raises(ValueError, match="validation sweeps only"):
+        studies.best_rate_by_length([_swept("lstm", 0.1, True, 0, "test")], "lstm")
+    long_rates = studies.plan("long-rates", [0], lengths=[16])
+    assert {t["split"] for t in long_rates} == {"validation"}
+    assert {t["recipe"] for t in long_rates} == {"decay-only"}
+    assert {t["split"] for t in studies.plan("recipes", [10])} == {"test"}
 
 
 def test_noise_recipes_need_a_cell_that_can_be_jittered():

@@ -25,7 +25,7 @@ import numpy as np
 from grubook._checks import as_rng, check_int, check_positive_int, check_rank
 from grubook.cell import GRUCell
 from grubook.data import add_bits, check_bits, encode_pair
-from grubook.hard_cases import hard_pairs
+from grubook.hard_cases import hard_pair_count, hard_pairs
 from grubook.reference import (
     GRUParams,
     GRUTrace,
@@ -284,42 +284,84 @@ def _exact_on_pairs(adder, pairs, n_bits: int) -> np.ndarray:
     return exact_match_bits(adder(x), x)
 
 
+def _validation_hard_pairs(n_bits: int, n_hard: int) -> list[tuple[int, int]]:
+    """``n_hard`` hard pairs from the validation seed that the test never asks.
+
+    The test's hard pairs at ``n_bits`` (from the test seed) are left out,
+    the few fixed "pure" pairs that every seed starts with among them.
+    """
+    from grubook.train import SPLITS
+
+    test = set(hard_pairs(n_bits, n_hard, seed=SPLITS["test"]))
+    pool_size = min(n_hard + len(test), hard_pair_count(n_bits))
+    pool = hard_pairs(n_bits, pool_size, seed=SPLITS["validation"])
+    fresh = [pair for pair in pool if pair not in test][:n_hard]
+    if len(fresh) < n_hard:
+        raise ValueError(
+            f"n_hard must be at most {len(fresh)} for a validation sweep at "
+            f"{n_bits} bits (hard pairs not in the test set), got {n_hard}"
+        )
+    return fresh
+
+
 def length_sweep(
-    adder, lengths, *, n_random: int = 1000, n_hard: int = 100
+    adder,
+    lengths,
+    *,
+    n_random: int = 1000,
+    n_hard: int = 100,
+    split: str = "test",
 ) -> dict:
     """Exact-match counts by operand length: random, hard and named pairs.
 
     ``adder`` maps inputs ``x`` float32 ``(B, T, 2)`` to sum bits ``uint8``
     ``(B, T)``: for example ``functools.partial(adder_bits, params,
     readout)`` or ``grubook.studies.compiled_bits(model)``. For each ``n``
-    in ``lengths`` (each >= 4): the ``n_random`` pairs of the *test* set
-    ``grubook.train.held_out_set(n, n_random, "test")``, ``n_hard`` pairs
-    of :func:`hard_pairs` (drawn from the test seed) and every case of
-    :func:`adversarial_pairs`. Returns ``{"lengths": [n, ...], "n_random":
-    N, "random": [exact count per length], "n_hard": M, "hard": [exact
-    count per length], "cases": {name: [bool per length]}}``.
+    in ``lengths`` (each >= 4), with ``split="test"``: the ``n_random``
+    pairs of the test set ``grubook.train.held_out_set(n, n_random,
+    "test")``, ``n_hard`` pairs of :func:`hard_pairs` (drawn from the test
+    seed) and every case of :func:`adversarial_pairs`. With
+    ``split="validation"``, for decisions: the validation set's random
+    pairs, ``n_hard`` hard pairs from the validation seed that the test does
+    not ask, and no named cases (they are fixed pairs, the same for every
+    seed, so they stay with the test). Returns ``{"lengths": [n, ...],
+    "split": split, "n_random": N, "random": [exact count per length],
+    "n_hard": M, "hard": [exact count per length], "cases": {name: [bool
+    per length]}}``.
     """
     from grubook.train import SPLITS, held_out_set
 
+    if split not in ("validation", "test"):
+        raise ValueError(
+            f"split must be 'validation' or 'test', got {split!r}"
+        )
     lengths = [check_int(n, "lengths[i]", minimum=4) for n in lengths]
     result = {
         "lengths": lengths,
+        "split": split,
         "n_random": check_positive_int(n_random, "n_random"),
         "random": [],
         "n_hard": check_positive_int(n_hard, "n_hard"),
         "hard": [],
-        "cases": {name: [] for name in ADVERSARIAL_CASES},
+        "cases": {name: [] for name in ADVERSARIAL_CASES}
+        if split == "test"
+        else {},
     }
     for n in lengths:
-        x, _ = held_out_set(n, n_random, "test")
+        x, _ = held_out_set(n, n_random, split)
         result["random"].append(int(exact_match_bits(adder(x), x).sum()))
-        hard = hard_pairs(n, n_hard, seed=SPLITS["test"])
+        hard = (
+            hard_pairs(n, n_hard, seed=SPLITS["test"])
+            if split == "test"
+            else _validation_hard_pairs(n, n_hard)
+        )
         result["hard"].append(int(_exact_on_pairs(adder, hard, n).sum()))
-        named = adversarial_pairs(n, SPLITS["test"])
-        for name, ok in zip(
-            named, _exact_on_pairs(adder, named.values(), n), strict=True
-        ):
-            result["cases"][name].append(bool(ok))
+        if split == "test":
+            named = adversarial_pairs(n, SPLITS["test"])
+            for name, ok in zip(
+                named, _exact_on_pairs(adder, named.values(), n), strict=True
+            ):
+                result["cases"][name].append(bool(ok))
     return result
 
 

@@ -162,20 +162,26 @@ def fisher_exact(k1: int, n1: int, k2: int, n2: int, alternative: str = "greater
     return min(1.0, math.fsum(math.exp(v) for v in chosen))
 
 
-def mcnemar_exact(wins: int, losses: int) -> float:
+def mcnemar_exact(wins: int, losses: int, alternative: str = "greater") -> float:
     """The exact McNemar test of two methods run on the same units (seeds).
 
     ``wins``: units where only the first succeeds; ``losses``: units where
     only the second does (units where both or neither succeed say nothing
-    about which is better). Returns the one-sided p-value that the first is
-    better: P(X >= wins) for X ~ Binomial(wins + losses, 1/2), the chance of
-    so lopsided a split if the two were equally good. With no discordant
-    unit it is 1.
+    about which is better). ``alternative="greater"`` returns the one-sided
+    p-value that the first is better: P(X >= wins) for X ~ Binomial(wins +
+    losses, 1/2), the chance of so lopsided a split if the two were equally
+    good. ``"two-sided"`` doubles the tail of the larger count (at most 1):
+    a difference in either direction. With no discordant unit it is 1.
     """
     wins = check_int(wins, "wins", minimum=0)
     losses = check_int(losses, "losses", minimum=0)
+    if alternative not in ("greater", "two-sided"):
+        raise ValueError(f"alternative must be 'greater' or 'two-sided', got {alternative!r}")
     if wins + losses == 0:
         return 1.0
+    if alternative == "two-sided":
+        tail = binomial_tail(max(wins, losses), wins + losses, 0.5, upper=True)
+        return min(1.0, 2 * tail)
     return binomial_tail(wins, wins + losses, 0.5, upper=True)
 
 

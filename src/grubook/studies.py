@@ -56,6 +56,7 @@ __all__ = [
     "run_task",
     "run_tasks",
     "best_learning_rate",
+    "best_rate_by_length",
     "group_rows",
     "exact_by_seed",
     "discordant_seeds",
@@ -94,7 +95,7 @@ STUDY_LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 LEARNING_RATES = (3e-3, 1e-2, 3e-2, 1e-1)
 """The starting learning rates the ``rates`` study tries for every cell."""
 
-PAUSES = (4, 16)
+PAUSES = (4, 16, 32)
 """Blank steps between columns in the task that needs long memory."""
 
 NOISY_BASELINES = {"noisy-rnn": "simple_rnn", "noisy-lstm": "lstm"}
@@ -102,6 +103,7 @@ NOISY_BASELINES = {"noisy-rnn": "simple_rnn", "noisy-lstm": "lstm"}
 
 STUDIES = (
     "rates",
+    "long-rates",
     "recipes",
     "baselines",
     *NOISY_BASELINES,
@@ -352,7 +354,9 @@ def run_task(task: dict) -> dict:
 
     ``task`` holds ``cell``, ``units``, ``recipe``, ``seed``,
     ``learning_rate``, ``steps`` (None: the recipe's), ``pause`` (0: the
-    book's task) and ``lengths`` (a list, possibly empty). The row
+    book's task), ``lengths`` (a list, possibly empty) and ``split`` (the
+    set the length test reads: "test", or "validation" for a study that
+    decides). The row
     repeats them and adds ``steps_trained``, ``steps_to_exact`` (first
     100 % on the validation set, or None), ``validation_exact`` (the last
     validation measurement), ``sweep`` (:func:`grubook.analysis.length_sweep`
@@ -371,7 +375,11 @@ def run_task(task: dict) -> dict:
         **steps,
     )
     sweep = (
-        length_sweep(compiled_bits(model, task["pause"]), task["lengths"])
+        length_sweep(
+            compiled_bits(model, task["pause"]),
+            task["lengths"],
+            split=task["split"],
+        )
         if task["lengths"]
         else None
     )
@@ -424,6 +432,17 @@ def run_tasks(tasks, executor=None, log=print) -> list[dict]:
     return [future.result() for future in futures]
 
 
+def _rows_by_rate(rows, cell: str) -> dict[float, list[dict]]:
+    """``{learning rate: [row, ...]}`` for ``cell``'s rows, or a ValueError."""
+    by_rate: dict[float, list] = {}
+    for row in rows:
+        if row["cell"] == cell:
+            by_rate.setdefault(row["learning_rate"], []).append(row)
+    if not by_rate:
+        raise ValueError(f"no rows for cell={cell!r} in the study")
+    return by_rate
+
+
 def best_learning_rate(rows, cell: str) -> float:
     """The starting rate that suits ``cell`` best in a ``rates`` study.
 
@@ -431,21 +450,36 @@ def best_learning_rate(rows, cell: str) -> float:
     tie, the smaller median number of steps to get there (a seed that never
     gets there counts as infinitely many steps).
     """
-    by_rate: dict[float, list] = {}
-    for row in rows:
-        if row["cell"] == cell:
-            by_rate.setdefault(row["learning_rate"], []).append(
-                row["steps_to_exact"]
-            )
-    if not by_rate:
-        raise ValueError(f"no rows for cell={cell!r} in the rates study")
+    by_rate = _rows_by_rate(rows, cell)
 
     def score(rate):
-        steps = [float("inf") if s is None else s for s in by_rate[rate]]
+        steps = [
+            float("inf") if r["steps_to_exact"] is None else r["steps_to_exact"]
+            for r in by_rate[rate]
+        ]
         reached = sum(s != float("inf") for s in steps)
         return (-reached, statistics.median(steps))
 
     return min(sorted(by_rate), key=score)  # a tie goes to the smaller rate
+
+
+def best_rate_by_length(rows, cell: str) -> float:
+    """The starting rate that suits ``cell`` best in a ``long-rates`` study.
+
+    Most seeds exact everywhere on the validation length test wins; among
+    rates that tie, the most random and hard validation pairs right over
+    all lengths and seeds; a tie after that goes to the smaller rate.
+    """
+    by_rate = _rows_by_rate(rows, cell)
+    if any(r["sweep"]["split"] != "validation" for r in sum(by_rate.values(), [])):
+        raise ValueError("best_rate_by_length decides on validation sweeps only")
+
+    def score(rate):
+        sweeps = [r["sweep"] for r in by_rate[rate]]
+        right = sum(sum(s["random"]) + sum(s["hard"]) for s in sweeps)
+        return (-sum(map(all_exact, sweeps)), -right)
+
+    return min(sorted(by_rate), key=score)
 
 
 def group_rows(rows, *fields) -> dict:
@@ -477,7 +511,12 @@ def discordant_seeds(first: dict, second: dict) -> tuple[int, int]:
 
 
 def plan(
-    study: str, seeds, rates=None, steps=None, lengths=STUDY_LENGTHS
+    study: str,
+    seeds,
+    rates=None,
+    steps=None,
+    lengths=STUDY_LENGTHS,
+    pause=None,
 ) -> list[dict]:
     """The tasks of a study, for ``seeds``.
 
@@ -489,8 +528,13 @@ def plan(
     at its own best rate in ``rates`` (``{cell: rate}``). ``noisy-rnn`` and
     ``noisy-lstm``: the plain RNN or the LSTM at its rate with the recipes
     ``noise-only`` and ``robust``.
+    ``long-rates``: every cell with the recipe ``decay-only`` at each rate
+    of :data:`LEARNING_RATES`, judged by a length test on the *validation*
+    split (``length_sweep(split="validation")``), for
+    :func:`best_rate_by_length`.
     ``pause-rates``: the three cells at the rates 3e-3, 1e-2 and 3e-2 on the
-    paused task with the longest of :data:`PAUSES`, validation only.
+    paused task with ``pause`` blank steps (None: the longest of
+    :data:`PAUSES`), validation only.
     ``pauses``: the three cells on the paused task with each of
     :data:`PAUSES`, each at its own rate from ``pause-rates``.
     ``sizes``: the
@@ -498,8 +542,11 @@ def plan(
     recipe's own) and ``lengths`` shorten a study, for example to try it.
     """
     lengths = [check_int(n, "lengths[i]", minimum=4) for n in lengths]
+    rate_pause = max(PAUSES) if pause is None else check_int(pause, "pause", minimum=1)
 
-    def _task(cell, units, recipe, seed, learning_rate, lengths, pause=0):
+    def _task(
+        cell, units, recipe, seed, learning_rate, lengths, pause=0, split="test"
+    ):
         return {
             "cell": cell,
             "units": units,
@@ -509,6 +556,7 @@ def plan(
             "steps": steps,
             "pause": pause,
             "lengths": list(lengths),
+            "split": split,
         }
 
     if study == "rates":
@@ -542,9 +590,16 @@ def plan(
             for recipe in ("noise-only", "robust")
             for seed in seeds
         ]
+    if study == "long-rates":
+        return [
+            _task(cell, 16, "decay-only", seed, rate, lengths, split="validation")
+            for cell in ("custom", "simple_rnn", "lstm")
+            for rate in LEARNING_RATES
+            for seed in seeds
+        ]
     if study == "pause-rates":
         return [
-            _task(cell, 16, "first-exact", seed, rate, [], max(PAUSES))
+            _task(cell, 16, "first-exact", seed, rate, [], rate_pause)
             for cell in ("custom", "simple_rnn", "lstm")
             for rate in LEARNING_RATES[:3]
             for seed in seeds
@@ -591,11 +646,16 @@ def _seed_range(text: str) -> list[int]:
 
 
 def _rates_from(path: str) -> dict:
-    """Each cell's best rate in the ``rates`` study stored at ``path``."""
+    """Each cell's best rate in the rate study stored at ``path``.
+
+    A ``long-rates`` study decides by :func:`best_rate_by_length`, the
+    others (``rates``, ``pause-rates``) by :func:`best_learning_rate`.
+    """
     with open(path) as file:
-        rows = json.load(file)["rows"]
-    cells = sorted({row["cell"] for row in rows})
-    return {cell: best_learning_rate(rows, cell) for cell in cells}
+        study = json.load(file)
+    rows = study["rows"]
+    best = best_rate_by_length if study["study"] == "long-rates" else best_learning_rate
+    return {cell: best(rows, cell) for cell in sorted({row["cell"] for row in rows})}
 
 
 def main(argv=None) -> None:
@@ -627,13 +687,19 @@ def main(argv=None) -> None:
         default=list(STUDY_LENGTHS),
         help="operand lengths of the length test",
     )
+    parser.add_argument(
+        "--pause",
+        type=int,
+        help="pause-rates: blank steps between columns (default: the longest"
+        " of PAUSES)",
+    )
     parser.add_argument("--out", required=True, help="the JSON file to write")
     args = parser.parse_args(argv)
     jobs = check_positive_int(args.jobs, "--jobs")
     seeds = _seed_range(args.seeds)
     rates = _rates_from(args.rates_from) if args.rates_from else None
     steps = None if args.steps is None else check_positive_int(args.steps, "--steps")
-    tasks = plan(args.study, seeds, rates, steps, args.lengths)
+    tasks = plan(args.study, seeds, rates, steps, args.lengths, args.pause)
     start = time.perf_counter()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
