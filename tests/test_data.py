@@ -149,6 +149,8 @@ def test_addition_batch_handles_very_wide_operands():
         (lambda: with_pauses(np.zeros((2, 3, 2)), 1.5), TypeError, "pause must be an int"),
         (lambda: with_pauses(np.zeros((2, 3, 3)), 2), ValueError, "2 channels"),
         (lambda: with_pauses(np.zeros((3, 2)), 2), ValueError, "rank 3"),
+        (lambda: answer_steps(np.zeros((2, 10, 1)), 2), ValueError, "multiple of pause + 1 = 3"),
+        (lambda: answer_steps(np.zeros((2, 9, 1)), -1), ValueError, "pause must be an int >= 0"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, words):

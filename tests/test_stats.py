@@ -190,9 +190,13 @@ def test_clustered_interval_of_independent_steps_is_near_the_binomial_one():
         (lambda: clustered_interval([3, 4], [4]), "one entry per problem"),
         (lambda: clustered_interval([3], [4]), "at least 2 problems"),
         (lambda: clustered_interval([4, 4], [4, 4]), "clopper_pearson"),
-        (lambda: clustered_interval([5, 1], [4, 4]), "k must be <= n"),
+        (lambda: clustered_interval([1, 5], [4, 4]), r"right\[1\] must be <= total\[1\] = 4"),
+        (lambda: clustered_interval([1, 2], [4, 0]), r"total\[1\] must be an int >= 1"),
+        (lambda: clustered_interval([1, -2], [4, 4]), r"right\[1\] must be an int >= 0"),
     ],
 )
 def test_clustered_interval_refuses_what_it_cannot_measure(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+    with pytest.raises(TypeError, match="right must be a sequence of ints"):
+        clustered_interval(3, [4])

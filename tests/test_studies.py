@@ -43,6 +43,8 @@ def test_the_pause_plans_train_every_cell_on_the_paused_task():
     assert {t["pause"] for t in studies.plan("pause-rates", [0], pause=16)} == {16}
     with pytest.raises(ValueError, match="pause must be an int >= 1"):
         studies.plan("pause-rates", [0], pause=0)
+    with pytest.raises(ValueError, match="pause is an option of pause-rates only"):
+        studies.plan("recipes", [0], pause=16)
     chosen = {"custom": 0.01, "simple_rnn": 0.003, "lstm": 0.03}
     pauses = studies.plan("pauses", [10, 11], chosen, lengths=[8, 32])
     assert sorted({(t["cell"], t["pause"], t["seed"]) for t in pauses}) == sorted(

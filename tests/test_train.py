@@ -156,6 +156,31 @@ def test_a_gru_learns_the_paused_task_and_is_judged_on_column_steps_only():
     assert every_step.shape == (1000, 33 * 5)
 
 
+def test_the_paused_loss_reads_the_column_steps_and_nothing_else():
+    import tensorflow as tf
+
+    from grubook.data import answer_steps, with_pauses
+    from grubook.train import make_train_step
+
+    model = build_adder(3, seed=0, n_inputs=3)
+    loss_fn = keras.losses.get("binary_crossentropy")
+    step = make_train_step(model, keras.optimizers.SGD(0.0), loss_fn, pause=2)
+    x, y = addition_batch(4, 5, rng=0)
+    paused = with_pauses(x, 2)
+    outputs = model(paused)
+    on_columns = float(tf.reduce_mean(loss_fn(y, answer_steps(outputs, 2))))
+    assert float(step(paused, y)) == pytest.approx(on_columns, rel=1e-6)
+    # The same targets laid on the first steps instead give another loss.
+    assert abs(float(tf.reduce_mean(loss_fn(y, outputs[:, : y.shape[1]]))) - on_columns) > 1e-4
+
+
+def test_a_paused_task_needs_a_model_with_three_channels():
+    with pytest.raises(ValueError, match=r"pause=4 needs a model with 3 input channels"):
+        train_adder(build_adder(2, seed=0), 1, pause=4)
+    with pytest.raises(ValueError, match=r"pause=0 needs a model with 2 input channels"):
+        train_adder(build_adder(2, seed=0, n_inputs=3), 1)
+
+
 def test_build_adder_takes_the_number_of_input_channels():
     assert build_adder(4, n_inputs=3, seed=0).input_shape == (None, None, 3)
     with pytest.raises(ValueError, match="n_inputs must be an int >= 1"):

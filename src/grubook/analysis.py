@@ -296,10 +296,11 @@ def _validation_hard_pairs(n_bits: int, n_hard: int) -> list[tuple[int, int]]:
     pool_size = min(n_hard + len(test), hard_pair_count(n_bits))
     pool = hard_pairs(n_bits, pool_size, seed=SPLITS["validation"])
     fresh = [pair for pair in pool if pair not in test][:n_hard]
-    if len(fresh) < n_hard:
+    if len(fresh) < n_hard:  # only when n_hard > hard_pair_count // 2
         raise ValueError(
-            f"n_hard must be at most {len(fresh)} for a validation sweep at "
-            f"{n_bits} bits (hard pairs not in the test set), got {n_hard}"
+            f"n_hard must be at most {hard_pair_count(n_bits) // 2} for a "
+            f"validation sweep at {n_bits} bits (hard pairs the test set does "
+            f"not ask), got {n_hard}"
         )
     return fresh
 

@@ -226,4 +226,12 @@ def answer_steps(outputs, pause: int):
     (a NumPy array or a tensor); with ``pause=0`` it is returned unchanged.
     """
     pause = check_int(pause, "pause", minimum=0)
-    return outputs[:, pause :: pause + 1] if pause else outputs
+    if not pause:
+        return outputs
+    steps = outputs.shape[1]
+    if steps is not None and steps % (pause + 1):
+        raise ValueError(
+            f"outputs must have a multiple of pause + 1 = {pause + 1} steps "
+            f"(the length of with_pauses(x, {pause})), got {steps}"
+        )
+    return outputs[:, pause :: pause + 1]

@@ -206,6 +206,17 @@ def holm_adjusted(p_values) -> list[float]:
     return adjusted
 
 
+def _as_list(values, name: str) -> list:
+    """``values`` as a list of its entries, or a TypeError naming ``name``."""
+    try:
+        return list(values)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a sequence of ints, one per problem, got "
+            f"{type(values).__name__}"
+        ) from None
+
+
 def clustered_interval(right, total, level: float = 0.95) -> Interval:
     """An interval for an accuracy over steps that come in independent groups.
 
@@ -215,11 +226,13 @@ def clustered_interval(right, total, level: float = 0.95) -> Interval:
     ``sum(right) / sum(total)``; the interval is the normal one around it
     with the standard error of a ratio over independent clusters,
     ``sqrt(m / (m - 1) * sum((right[i] - p * total[i]) ** 2)) / sum(total)``
-    for ``m`` problems. It needs at least two problems whose accuracies
+    for ``m`` problems. The quantile is the normal one, which suits many
+    problems (the book uses hundreds); with a few dozen or fewer the
+    interval is too narrow. It needs at least two problems whose accuracies
     differ: when every problem scores the same the standard error is 0 and
     says nothing, so count problems with :func:`clopper_pearson` instead.
     """
-    right, total = list(right), list(total)
+    right, total = _as_list(right, "right"), _as_list(total, "total")
     if len(right) != len(total):
         raise ValueError(
             f"right and total must have one entry per problem, got "
@@ -227,7 +240,13 @@ def clustered_interval(right, total, level: float = 0.95) -> Interval:
         )
     if len(right) < 2:
         raise ValueError(f"right needs at least 2 problems, got {len(right)}")
-    pairs = [_check_counts(k, n) for k, n in zip(right, total, strict=True)]
+    pairs = []
+    for i, (k, n) in enumerate(zip(right, total, strict=True)):
+        k = check_int(k, f"right[{i}]", minimum=0)
+        n = check_positive_int(n, f"total[{i}]")
+        if k > n:
+            raise ValueError(f"right[{i}] must be <= total[{i}] = {n}, got {k}")
+        pairs.append((k, n))
     if len({k / n for k, n in pairs}) == 1:
         raise ValueError(
             "every problem has the same accuracy, so the clustered standard "

@@ -96,7 +96,7 @@ LEARNING_RATES = (3e-3, 1e-2, 3e-2, 1e-1)
 """The starting learning rates the ``rates`` study tries for every cell."""
 
 PAUSES = (4, 16, 32)
-"""Blank steps between columns in the task that needs long memory."""
+"""Blank steps before every column in the task that needs long memory."""
 
 NOISY_BASELINES = {"noisy-rnn": "simple_rnn", "noisy-lstm": "lstm"}
 """The studies that give a baseline the recipes with state noise."""
@@ -137,7 +137,7 @@ def _jitter(h, state_noise: float, seed_generator, training):
 
 class StateNoiseMixin:
     """What a noisy cell adds to its parent: ``state_noise``, a seeded noise
-    source (``noise_seed``, an int or None) and :meth:`jittered_state`."""
+    source (``noise_seed``, an int or None) and :meth:`jittered_states`."""
 
     def __init__(
         self,
@@ -151,10 +151,14 @@ class StateNoiseMixin:
         self.noise_seed = noise_seed
         self.seed_generator = keras.random.SeedGenerator(noise_seed)
 
-    def jittered_state(self, states, training):
-        """The state to read, ``(B, H)``: jittered in training, else as is."""
-        h_prev = states[0] if isinstance(states, (list, tuple)) else states
-        return _jitter(h_prev, self.state_noise, self.seed_generator, training)
+    def jittered_states(self, states, training) -> list:
+        """The states to read, each ``(B, H)``: jittered in training, else as
+        they are; each state gets its own fresh noise, in order."""
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        return [
+            _jitter(state, self.state_noise, self.seed_generator, training)
+            for state in states
+        ]
 
     def get_config(self):
         return {
@@ -180,7 +184,7 @@ class NoisyStateGRUCell(StateNoiseMixin, GRUCell):
 
         The output is (B, H), the new states [(B, H)].
         """
-        h = self.gates(inputs, self.jittered_state(states, training)).h
+        h = self.gates(inputs, self.jittered_states(states, training)[0]).h
         return h, [h]
 
 
@@ -194,8 +198,9 @@ class NoisyStateSimpleRNNCell(StateNoiseMixin, keras.layers.SimpleRNNCell):
 
     def call(self, sequence, states, training=False):
         """``sequence`` (B, D), ``states`` [(B, H)] -> (B, H), [(B, H)]."""
-        h_prev = self.jittered_state(states, training)
-        return super().call(sequence, [h_prev], training=training)
+        return super().call(
+            sequence, self.jittered_states(states, training), training=training
+        )
 
 
 class NoisyStateLSTMCell(StateNoiseMixin, keras.layers.LSTMCell):
@@ -211,11 +216,9 @@ class NoisyStateLSTMCell(StateNoiseMixin, keras.layers.LSTMCell):
 
     def call(self, inputs, states, training=False):
         """``inputs`` (B, D), ``states`` [h, c] (B, H) -> (B, H), [h, c]."""
-        noisy = [
-            _jitter(state, self.state_noise, self.seed_generator, training)
-            for state in states
-        ]
-        return super().call(inputs, noisy, training=training)
+        return super().call(
+            inputs, self.jittered_states(states, training), training=training
+        )
 
 
 NOISY_CELLS = {
@@ -307,8 +310,9 @@ def train_with_recipe(
 def compiled_bits(model, pause: int = 0):
     """``x`` float32 ``(B, T, 2)`` -> the model's sum bits ``uint8`` ``(B, T)``.
 
-    The model runs inside one ``tf.function`` (traced again only when the
-    shape of ``x`` changes), which is much faster on long sequences than
+    (With ``pause=0``, any ``(B, T, D)`` the model reads.) The model runs
+    inside one ``tf.function`` (traced again only when the shape of ``x``
+    changes), which is much faster on long sequences than
     calling it eagerly step by step. With ``pause`` > 0 the model reads
     ``with_pauses(x, pause)`` and its column steps are returned.
     """
@@ -471,7 +475,10 @@ def best_rate_by_length(rows, cell: str) -> float:
     all lengths and seeds; a tie after that goes to the smaller rate.
     """
     by_rate = _rows_by_rate(rows, cell)
-    if any(r["sweep"]["split"] != "validation" for r in sum(by_rate.values(), [])):
+    if any(
+        not r.get("sweep") or r["sweep"].get("split") != "validation"
+        for r in sum(by_rate.values(), [])
+    ):
         raise ValueError("best_rate_by_length decides on validation sweeps only")
 
     def score(rate):
@@ -536,12 +543,17 @@ def plan(
     paused task with ``pause`` blank steps (None: the longest of
     :data:`PAUSES`), validation only.
     ``pauses``: the three cells on the paused task with each of
-    :data:`PAUSES`, each at its own rate from ``pause-rates``.
+    :data:`PAUSES`, each at its own rate from ``pause-rates``; give it short
+    ``lengths`` (the book uses 8, 32 and 128 bits: at 4,096 bits and 32
+    blank steps one pair is a sequence of 135,201 steps, and a batch of
+    1,000 of them does not fit in memory).
     ``sizes``: the
     GRU with 1 to 8 units, chapter 4's recipe. ``steps`` (None: each
     recipe's own) and ``lengths`` shorten a study, for example to try it.
     """
     lengths = [check_int(n, "lengths[i]", minimum=4) for n in lengths]
+    if pause is not None and study != "pause-rates":
+        raise ValueError(f"pause is an option of pause-rates only, got study={study!r}")
     rate_pause = max(PAUSES) if pause is None else check_int(pause, "pause", minimum=1)
 
     def _task(
@@ -675,7 +687,7 @@ def main(argv=None) -> None:
     )
     parser.add_argument(
         "--rates-from",
-        help="a rates or pause-rates study's JSON: each cell's best rate",
+        help="a rates, long-rates or pause-rates study's JSON: each cell's best rate",
     )
     parser.add_argument(
         "--steps", type=int, help="train every network this many steps"
@@ -690,8 +702,8 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--pause",
         type=int,
-        help="pause-rates: blank steps between columns (default: the longest"
-        " of PAUSES)",
+        help="pause-rates: blank steps before every column (default: the"
+        " longest of PAUSES)",
     )
     parser.add_argument("--out", required=True, help="the JSON file to write")
     args = parser.parse_args(argv)

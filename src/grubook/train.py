@@ -229,6 +229,7 @@ def make_train_step(model: keras.Model, optimizer, loss_fn, pause: int = 0):
     With ``pause`` > 0, ``x`` is ``with_pauses(columns, pause)``
     ``(B, T * (pause + 1), 3)`` and the loss reads the column steps only.
     """
+    pause = check_int(pause, "pause", minimum=0)
 
     @tf.function
     def train_step(x, y):
@@ -292,6 +293,13 @@ def train_adder(
     """
     steps = check_positive_int(steps, "steps")
     pause = check_int(pause, "pause", minimum=0)
+    channels = model.input_shape[-1]
+    if channels != (3 if pause else 2):
+        raise ValueError(
+            f"pause={pause} needs a model with {3 if pause else 2} input "
+            f"channels (build_adder(n_inputs={3 if pause else 2})), got "
+            f"{channels}"
+        )
     batch_size = check_positive_int(batch_size, "batch_size")
     n_bits = check_positive_int(n_bits, "n_bits")
     eval_every = check_positive_int(eval_every, "eval_every")
