@@ -114,6 +114,12 @@ def test_best_rate_by_length_counts_exact_seeds_then_pairs_right():
     assert {t["split"] for t in long_rates} == {"validation"}
     assert {t["recipe"] for t in long_rates} == {"decay-only"}
     assert {t["split"] for t in studies.plan("recipes", [10])} == {"test"}
+    chosen = {"custom": 0.003, "simple_rnn": 0.01, "lstm": 0.1}
+    tested = studies.plan("long-baselines", [10, 11], chosen)
+    assert [(t["cell"], t["learning_rate"]) for t in tested[::2]] == list(chosen.items())
+    assert {(t["recipe"], t["split"]) for t in tested} == {("decay-only", "test")}
+    with pytest.raises(ValueError, match="long-baselines study needs rates"):
+        studies.plan("long-baselines", [10])
 
 
 def test_noise_recipes_need_a_cell_that_can_be_jittered():

@@ -106,6 +106,7 @@ STUDIES = (
     "long-rates",
     "recipes",
     "baselines",
+    "long-baselines",
     *NOISY_BASELINES,
     "sizes",
     "pause-rates",
@@ -409,7 +410,7 @@ def _describe(row: dict) -> str:
     if row["sweep"] is not None:
         sweep = row["sweep"]
         text += (
-            f"; test at {sweep['lengths'][-1]} bits: random "
+            f"; {sweep['split']} at {sweep['lengths'][-1]} bits: random "
             f"{sweep['random'][-1]}/{sweep['n_random']}, hard "
             f"{sweep['hard'][-1]}/{sweep['n_hard']}"
         )
@@ -532,7 +533,9 @@ def plan(
     ``recipes``: the book's GRU with every recipe of :data:`RECIPES`,
     tested at :data:`STUDY_LENGTHS`. ``baselines``: the GRU, the plain RNN
     and the LSTM with the recipes ``first-exact`` and ``decay-only``, each
-    at its own best rate in ``rates`` (``{cell: rate}``). ``noisy-rnn`` and
+    at its own best rate in ``rates`` (``{cell: rate}``). ``long-baselines``:
+    the three cells with ``decay-only`` at the rates ``long-rates`` chose
+    (``rates``), tested at ``lengths``. ``noisy-rnn`` and
     ``noisy-lstm``: the plain RNN or the LSTM at its rate with the recipes
     ``noise-only`` and ``robust``.
     ``long-rates``: every cell with the recipe ``decay-only`` at each rate
@@ -591,6 +594,14 @@ def plan(
             _task(cell, 16, recipe, seed, rates[cell], lengths)
             for cell in ("custom", "simple_rnn", "lstm")
             for recipe in ("first-exact", "decay-only")
+            for seed in seeds
+        ]
+    if study == "long-baselines":
+        if rates is None:
+            raise ValueError("the long-baselines study needs rates={cell: rate}")
+        return [
+            _task(cell, 16, "decay-only", seed, rates[cell], lengths)
+            for cell in ("custom", "simple_rnn", "lstm")
             for seed in seeds
         ]
     if study in NOISY_BASELINES:
