@@ -293,12 +293,11 @@ def train_adder(
     """
     steps = check_positive_int(steps, "steps")
     pause = check_int(pause, "pause", minimum=0)
-    channels = model.input_shape[-1]
-    if channels != (3 if pause else 2):
+    needed, channels = (3 if pause else 2), model.input_shape[-1]
+    if channels != needed:
         raise ValueError(
-            f"pause={pause} needs a model with {3 if pause else 2} input "
-            f"channels (build_adder(n_inputs={3 if pause else 2})), got "
-            f"{channels}"
+            f"pause={pause} needs a model with {needed} input channels "
+            f"(build_adder(n_inputs={needed})), got {channels}"
         )
     batch_size = check_positive_int(batch_size, "batch_size")
     n_bits = check_positive_int(n_bits, "n_bits")
