@@ -1,0 +1,765 @@
+"""Chapter 7: the automaton inside a trained adder, and a proof for every length.
+
+Addition, least significant bit first, is a two-state machine: the carry.
+:func:`certify` looks for sets of hidden states, one per *key* (the carry
+before the last ``history`` steps and those steps' input pairs), that the
+GRU step maps into each other as the carry machine says, and on whose
+images the readout gives the right sum bit. If they exist, induction over
+the time steps proves the adder exact on every input of every length.
+
+The sets are boxes (one interval per unit), and every bound is computed in
+interval arithmetic that rounds outward, so that floating-point rounding
+can only make a box larger, never hide a state:
+
+    Box        lo, hi  float64 (..., H): the states with lo <= h <= hi
+
+Shapes: ``params`` is a :class:`~grubook.reference.GRUParams` in Keras
+layout with the book's update gate (kernel (2, 3H), recurrent_kernel
+(H, 3H), bias (3H,)), ``readout`` an :class:`~grubook.analysis.Readout`
+(w (H,), b), as :func:`grubook.analysis.adder_weights` returns them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import NamedTuple
+
+import numpy as np
+
+from grubook._checks import check_int, check_rank
+from grubook.analysis import Readout, hand_built_adder, trace_adder
+from grubook.reference import GRUParams, split_gates
+
+__all__ = [
+    "Box",
+    "UNIT_ROUNDOFF",
+    "interval_affine",
+    "interval_sigmoid",
+    "interval_tanh",
+    "interval_product",
+    "interval_mix",
+    "interval_step",
+    "interval_readout",
+    "INPUT_PAIRS",
+    "carries_after",
+    "KeyTable",
+    "key_table",
+    "describe_key",
+    "float32_step_error",
+    "leaky_adder",
+    "Certificate",
+    "certify",
+    "kmeans",
+    "Automaton",
+    "mealy_machine",
+    "minimize",
+    "is_carry_automaton",
+    "CARRY_AUTOMATON",
+    "state_keys",
+]
+
+UNIT_ROUNDOFF = 2.0**-53
+"""u for float64: every +, -, * and / is exact up to a factor (1 + e), |e| <= u."""
+
+_FUNCTION_ERROR = 32 * UNIT_ROUNDOFF
+"""Absolute widening of tanh and sigmoid values (|value| <= 1).
+
+NumPy's float64 tanh is within 4 ulps (at most 8 u of a value of size at
+most 1); sigmoid = (1 + tanh(a/2)) / 2 adds one rounded addition. 32 u is
+four times what these need.
+"""
+
+INPUT_PAIRS = ((0, 0), (0, 1), (1, 0), (1, 1))
+"""The four input pairs (a, b), indexed by 2 a + b."""
+
+
+class Box(NamedTuple):
+    """The states ``h`` with ``lo <= h <= hi``: both float64 ``(..., H)``."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @property
+    def width(self) -> np.ndarray:
+        """``hi - lo``, ``(..., H)``."""
+        return self.hi - self.lo
+
+    def contains(self, points, slack: float = 0.0) -> np.ndarray:
+        """Whether each of ``points`` (..., H) lies in the box (all units)."""
+        points = np.asarray(points)
+        inside = (points >= self.lo - slack) & (points <= self.hi + slack)
+        return inside.all(axis=-1)
+
+
+def _point(values) -> Box:
+    values = np.asarray(values, dtype=np.float64)
+    return Box(values, values.copy())
+
+
+def _outward(lo, hi, error) -> Box:
+    """``[lo - error, hi + error]``, each end rounded one more ulp outward."""
+    return Box(
+        np.nextafter(lo - error, -np.inf), np.nextafter(hi + error, np.inf)
+    )
+
+
+def interval_affine(box: Box, matrix, offset) -> Box:
+    """All of ``h @ matrix + offset`` for ``h`` in ``box`` (N, H) -> (N, K).
+
+    ``matrix`` (H, K) and ``offset`` (K,) are exact float64 numbers. In
+    centre-radius form: the centre ``m @ matrix`` and the radius
+    ``r @ |matrix|``, widened by the rounding bound of a sum of ``H + 1``
+    products, ``gamma (|m| @ |matrix| + r @ |matrix| + |offset|)``.
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    offset = np.asarray(offset, dtype=np.float64)
+    centre = 0.5 * box.lo + 0.5 * box.hi
+    radius = np.nextafter(
+        np.maximum(box.hi - centre, centre - box.lo), np.inf
+    )
+    size = np.abs(matrix)
+    mid = centre @ matrix + offset
+    spread = radius @ size
+    terms = matrix.shape[0] + 3
+    gamma = 1.01 * terms * UNIT_ROUNDOFF
+    error = gamma * (np.abs(centre) @ size + spread + np.abs(offset))
+    error = error + spread * gamma + terms * np.finfo(np.float64).tiny
+    return _outward(mid - spread, mid + spread, error)
+
+
+def _monotone(box: Box, function, low: float, high: float) -> Box:
+    """An increasing ``function`` with values in [low, high], on ``box``."""
+    lo = np.maximum(function(box.lo) - _FUNCTION_ERROR, low)
+    hi = np.minimum(function(box.hi) + _FUNCTION_ERROR, high)
+    return Box(lo, hi)
+
+
+def interval_sigmoid(box: Box) -> Box:
+    """All of ``sigmoid(a)`` for ``a`` in ``box``, elementwise."""
+    return _monotone(box, lambda a: 0.5 * (1.0 + np.tanh(0.5 * a)), 0.0, 1.0)
+
+
+def interval_tanh(box: Box) -> Box:
+    """All of ``tanh(a)`` for ``a`` in ``box``, elementwise."""
+    return _monotone(box, np.tanh, -1.0, 1.0)
+
+
+def interval_product(first: Box, second: Box) -> Box:
+    """All of ``u * v`` for ``u`` in ``first``, ``v`` in ``second``."""
+    corners = np.stack(
+        [
+            first.lo * second.lo,
+            first.lo * second.hi,
+            first.hi * second.lo,
+            first.hi * second.hi,
+        ]
+    )
+    return _outward(corners.min(axis=0), corners.max(axis=0), 0.0)
+
+
+def interval_mix(z: Box, h: Box, candidate: Box) -> Box:
+    """All of ``(1 - z) h + z candidate`` over the three boxes.
+
+    The expression ``h + z (candidate - h)`` is affine in each variable
+    alone, so its extremes lie at the 8 corners; the rounding of its three
+    operations adds at most ``4 u`` times the size of its terms.
+    """
+    values, sizes = [], []
+    for zz, hh, gg in itertools.product(
+        (z.lo, z.hi), (h.lo, h.hi), (candidate.lo, candidate.hi)
+    ):
+        step = zz * (gg - hh)
+        values.append(hh + step)
+        sizes.append(np.abs(hh) + np.abs(step) + np.abs(gg - hh))
+    values = np.stack(values)
+    error = 4 * UNIT_ROUNDOFF * np.stack(sizes).max(axis=0)
+    return _outward(values.min(axis=0), values.max(axis=0), error)
+
+
+def _concat(first: Box, second: Box) -> Box:
+    return Box(
+        np.concatenate([first.lo, second.lo], axis=-1),
+        np.concatenate([first.hi, second.hi], axis=-1),
+    )
+
+
+def _columns(box: Box, start: int, stop: int) -> Box:
+    return Box(box.lo[..., start:stop], box.hi[..., start:stop])
+
+
+def interval_step(params: GRUParams, pair, box: Box) -> Box:
+    """All states one GRU step can reach from ``box`` (N, H) on input ``pair``.
+
+    ``pair`` is one input (a, b). The step is the book's: ``z, r``
+    sigmoids, the candidate ``tanh(W_h x + U_h (r * h) + b_h)``, the new
+    state ``(1 - z) h + z h_tilde``. Returns a :class:`Box` (N, H).
+    """
+    kernel, recurrent, bias = (np.asarray(p, np.float64) for p in params)
+    units = recurrent.shape[0]
+    x = _point(np.asarray(pair, dtype=np.float64)[None])
+    inputs = interval_affine(x, kernel, bias)  # (1, 3H)
+    x_zr = _columns(inputs, 0, 2 * units)
+    x_h = _columns(inputs, 2 * units, 3 * units)
+    zr_pre = interval_affine(box, recurrent[:, : 2 * units], 0.0)
+    zr = interval_sigmoid(_sum(zr_pre, x_zr))
+    z, r = _columns(zr, 0, units), _columns(zr, units, 2 * units)
+    h_pre = interval_affine(
+        interval_product(r, box), recurrent[:, 2 * units :], 0.0
+    )
+    candidate = interval_tanh(_sum(h_pre, x_h))
+    return interval_mix(z, box, candidate)
+
+
+def _sum(first: Box, second: Box) -> Box:
+    return _outward(first.lo + second.lo, first.hi + second.hi, 0.0)
+
+
+def interval_readout(readout: Readout, box: Box) -> Box:
+    """The readout's logits ``h @ w + b`` over ``box`` (N, H): a Box (N,)."""
+    w = np.asarray(readout.w, dtype=np.float64)[:, None]
+    logits = interval_affine(box, w, np.array([float(readout.b)]))
+    return Box(logits.lo[..., 0], logits.hi[..., 0])
+
+
+# --- Keys: the carry before a window of inputs, and the window ---------------
+
+
+def carries_after(x) -> np.ndarray:
+    """The carry after each step of ``x`` (B, T, 2) from carry 0: int (B, T)."""
+    x = check_rank(np.asarray(x), 3, "x", "(batch, time, 2)")
+    columns = x.astype(np.int64)
+    carry = np.zeros(x.shape[0], dtype=np.int64)
+    out = np.empty(x.shape[:2], dtype=np.int64)
+    for t in range(x.shape[1]):
+        carry = (columns[:, t, 0] + columns[:, t, 1] + carry) // 2
+        out[:, t] = carry
+    return out
+
+
+class KeyTable(NamedTuple):
+    """The carry machine on keys of a window of ``history`` input pairs.
+
+    Key ``c * 4**k + sum_j i_j 4**(k-1-j)``: the carry ``c`` before the
+    window and its input indices ``i_j = 2 a + b`` (oldest first). Arrays,
+    for ``K = 2 * 4**k`` keys and the 4 inputs:
+
+        successor  int (K, 4)  the key after one more input
+        sum_bit    int (K, 4)  the sum bit that input must produce
+        carry      int (K,)    the carry after the window
+    """
+
+    history: int
+    successor: np.ndarray
+    sum_bit: np.ndarray
+    carry: np.ndarray
+
+
+def _window_carry(carry, window, history: int):
+    """The carry after the window of each key: int arrays (K,)."""
+    for j in range(history):
+        column = (window // 4 ** (history - 1 - j)) % 4
+        carry = (column // 2 + column % 2 + carry) // 2
+    return carry
+
+
+def key_table(history: int) -> KeyTable:
+    """The :class:`KeyTable` for windows of ``history`` >= 0 input pairs."""
+    history = check_int(history, "history", minimum=0)
+    if history > 6:
+        raise ValueError(
+            f"history must be in [0, 6] (2 * 4**history keys), got {history}"
+        )
+    size = 4**history
+    keys = np.arange(2 * size)
+    carry_before, window = keys // size, keys % size
+    carry_now = _window_carry(carry_before, window, history)
+    columns = np.arange(4)
+    total = columns[None, :] // 2 + columns[None, :] % 2 + carry_now[:, None]
+    if history == 0:
+        successor = total // 2
+    else:
+        oldest = window // 4 ** (history - 1)
+        carry_next = (oldest // 2 + oldest % 2 + carry_before) // 2
+        successor = (carry_next * size + (window % (size // 4)) * 4)[
+            :, None
+        ] + columns[None, :]
+    return KeyTable(history, successor, total % 2, carry_now)
+
+
+def describe_key(key: int, history: int) -> str:
+    """A key in words, such as ``"carry 1, then (1, 0) (0, 1)"``."""
+    size = 4**history
+    window = [
+        INPUT_PAIRS[(key % size) // 4 ** (history - 1 - j) % 4]
+        for j in range(history)
+    ]
+    pairs = " ".join(f"({a}, {b})" for a, b in window)
+    return f"carry {key // size}" + (f", then {pairs}" if window else "")
+
+
+def state_keys(x, history: int) -> np.ndarray:
+    """The key of the state after each step ``t >= history`` of ``x``.
+
+    ``x`` (B, T, 2) from carry 0; returns int (B, T - history).
+    """
+    carries = np.concatenate(
+        [np.zeros((len(x), 1), np.int64), carries_after(x)], axis=1
+    )
+    index = (2 * x[..., 0] + x[..., 1]).astype(np.int64)
+    steps = x.shape[1] - history
+    keys = carries[:, 1 : steps + 1] * 4**history  # the carry before the window
+    for j in range(history):
+        keys = keys + index[:, 1 + j : 1 + j + steps] * 4 ** (history - 1 - j)
+    return keys
+
+
+# --- The error of a float32 implementation -----------------------------------
+
+
+def float32_step_error(params: GRUParams) -> float:
+    """A bound on how far one float32 GRU step can be from the exact one.
+
+    For states and inputs in [-1, 1] and weights stored exactly in float32
+    (as Keras stores them), by the standard model of rounding with
+    ``u = 2**-24``: each pre-activation, a sum of ``n = 2 + H + 1`` terms,
+    is off by at most ``gamma_n`` times the sum of its weights' sizes;
+    the sigmoid (slope <= 1/4) and tanh (slope <= 1) pass that on plus 4
+    ulps of their own; the candidate also sees the reset gate's error
+    through ``U_h``; and ``h + z (h_tilde - h)`` adds its own rounding and
+    twice the error of ``z``. Returns the largest bound over the units.
+    """
+    kernel, recurrent, bias = (np.abs(np.asarray(p, np.float64)) for p in params)
+    units = recurrent.shape[0]
+    u = 2.0**-24
+    gamma = (units + 3) * u / (1 - (units + 3) * u)
+    size = kernel.sum(axis=0) + recurrent.sum(axis=0) + bias  # (3H,)
+    size_z, size_r, size_h = split_gates(size)
+    error_z = gamma * size_z / 4 + 8 * u
+    error_r = gamma * size_r / 4 + 8 * u
+    error_r_in_h = error_r.max() * split_gates(recurrent)[2].sum(axis=0)
+    error_candidate = gamma * size_h + error_r_in_h + 8 * u
+    error_h = 2 * error_z + error_candidate + 6 * u
+    return float(error_h.max())
+
+
+# --- An adder that fails only at long lengths --------------------------------
+
+
+def leaky_adder(gap: float) -> tuple[GRUParams, Readout]:
+    """The hand-built adder (default scales) with a carry that may leak.
+
+    While the carry propagates (a + b = 1) the carry unit's candidate is
+    ``tanh(10 h - theta)``. At ``theta = theta* = 10 h* - atanh(h*)``,
+    ``h* = sqrt(0.9)``, the map touches the line ``h -> h`` (slope 1 at
+    ``h*``); this adder uses ``theta = theta* + gap``. With ``gap > 0`` the
+    high fixed point is gone and a held carry drains away through the
+    bottleneck, in a number of steps that grows like ``gap ** -0.5``;
+    with ``gap < 0`` it is held for ever. Only the bias of that unit's
+    candidate changes.
+    """
+    if isinstance(gap, bool) or not isinstance(gap, int | float):
+        raise TypeError(f"gap must be a number, got {gap!r}")
+    params, readout = hand_built_adder()
+    tangent = np.sqrt(0.9)
+    theta = 10 * tangent - np.arctanh(tangent)
+    bias = params.bias.copy()
+    bias[7] = -20.0 - theta - gap  # unit 2's candidate: 20 (a + b) + 10 h_2 + bias
+    return GRUParams(params.kernel, params.recurrent_kernel, bias), readout
+
+
+# --- The certificate ----------------------------------------------------------
+
+
+class Certificate(NamedTuple):
+    """What :func:`certify` found.
+
+    proved        True when every check held: the adder is exact on every
+                  input of every length (for exact arithmetic, and for any
+                  implementation whose every step is within ``step_error``
+                  of it in every unit)
+    history       the window length of the keys
+    boxes         {key: Box (H,)}: the set of states of each reached key
+    margin        the smallest readout logit on the right side of 0, over
+                  every checked step (negative: a readout check failed)
+    slack         the smallest distance of an image inside its target box
+                  (negative: an inclusion failed)
+    iterations    rounds of growing the boxes
+    step_error    the per-step error the proof allows
+    reason        in words: why it holds, or the first check that failed
+    """
+
+    proved: bool
+    history: int
+    boxes: dict
+    margin: float
+    slack: float
+    iterations: int
+    step_error: float
+    reason: str
+
+
+def _check_adder(params: GRUParams, readout: Readout) -> int:
+    kernel, recurrent, bias = (np.asarray(p) for p in params)
+    units = recurrent.shape[0]
+    shapes = ((2, 3 * units), (units, 3 * units), (3 * units,))
+    if (kernel.shape, recurrent.shape, bias.shape) != shapes:
+        raise ValueError(
+            f"params must have shapes {shapes} (an adder, reset_after=False), "
+            f"got {(kernel.shape, recurrent.shape, bias.shape)}"
+        )
+    if np.shape(readout.w) != (units,):
+        raise ValueError(
+            f"readout.w must have shape ({units},), got {np.shape(readout.w)}"
+        )
+    return units
+
+
+def _signed_margin(logits: Box, bits) -> np.ndarray:
+    """How far each logit interval lies on the side of 0 its bit needs."""
+    return np.where(np.asarray(bits) == 1, logits.lo, -logits.hi)
+
+
+def _widen(box: Box, amount: float) -> Box:
+    return _outward(box.lo, box.hi, amount)
+
+
+class _Prefix(NamedTuple):
+    keys: np.ndarray  # int (N,)
+    states: Box  # (N, H)
+    margin: float
+
+
+def _enumerate_prefixes(params, readout, table, step_error) -> _Prefix:
+    """All ``4**history`` inputs of ``history`` steps from ``h_0 = 0``.
+
+    Each state is a (tiny) box, widened by ``step_error`` at every step;
+    the readout is checked at every step.
+    """
+    units = np.shape(params.recurrent_kernel)[0]
+    states = _point(np.zeros((1, units)))
+    keys = np.zeros(1, dtype=np.int64)
+    carry = np.zeros(1, dtype=np.int64)
+    margin = np.inf
+    for _ in range(table.history):
+        parts = []
+        for index, pair in enumerate(INPUT_PAIRS):
+            image = _widen(interval_step(params, pair, states), step_error)
+            total = sum(pair) + carry
+            logits = interval_readout(readout, image)
+            margin = min(margin, _signed_margin(logits, total % 2).min())
+            parts.append((image, keys * 4 + index, total // 2))
+        states = Box(*(np.concatenate(p) for p in zip(*(p[0] for p in parts), strict=True)))
+        keys = np.concatenate([p[1] for p in parts])
+        carry = np.concatenate([p[2] for p in parts])
+    return _Prefix(keys, states, float(margin))
+
+
+def _hull_by_key(keys, states: Box, count: int, units: int) -> Box:
+    """The smallest box around the states of each key: Box (count, H).
+
+    Keys with no state get the empty box (lo = +inf, hi = -inf).
+    """
+    lo = np.full((count, units), np.inf)
+    hi = np.full((count, units), -np.inf)
+    np.minimum.at(lo, keys, states.lo)
+    np.maximum.at(hi, keys, states.hi)
+    return Box(lo, hi)
+
+
+def _union(first: Box, second: Box) -> Box:
+    return Box(np.minimum(first.lo, second.lo), np.maximum(first.hi, second.hi))
+
+
+def _warm_boxes(params, warm_start, table, count, units) -> Box:
+    """Boxes around the states ``warm_start`` (B, T, 2) reaches, by key."""
+    x = np.asarray(warm_start, dtype=np.float64)
+    states = trace_adder(params, x).h[:, table.history :]
+    keys = state_keys(x, table.history)
+    flat = _point(states.reshape(-1, units))
+    return _hull_by_key(keys.ravel(), flat, count, units)
+
+
+class _Round(NamedTuple):
+    targets: Box  # (K, H): the hull of the images arriving at each key
+    margin: float
+    worst: tuple  # (margin, key, input index) of the worst readout
+
+
+def _one_round(params, readout, table, boxes: Box, live, step_error) -> _Round:
+    """Images of every live box under every input, and their readouts."""
+    count, units = boxes.lo.shape
+    live_keys = np.flatnonzero(live)
+    source = Box(boxes.lo[live_keys], boxes.hi[live_keys])
+    targets = Box(np.full((count, units), np.inf), np.full((count, units), -np.inf))
+    worst = (np.inf, -1, -1)
+    for index, pair in enumerate(INPUT_PAIRS):
+        image = _widen(interval_step(params, pair, source), step_error)
+        margins = _signed_margin(
+            interval_readout(readout, image), table.sum_bit[live_keys, index]
+        )
+        at = int(np.argmin(margins))
+        if margins[at] < worst[0]:
+            worst = (float(margins[at]), int(live_keys[at]), index)
+        arriving = _hull_by_key(table.successor[live_keys, index], image, count, units)
+        targets = _union(targets, arriving)
+    return _Round(targets, worst[0], worst)
+
+
+def _slack(inner: Box, outer: Box, live) -> float:
+    gaps = np.minimum(inner.lo - outer.lo, outer.hi - inner.hi)[live]
+    return float(gaps.min())
+
+
+def certify(
+    params: GRUParams,
+    readout: Readout,
+    history: int = 0,
+    step_error: float | None = None,
+    padding: float = 1e-3,
+    max_iterations: int = 200,
+    warm_start=None,
+) -> Certificate:
+    """Try to prove the adder exact on every input of every length.
+
+    The proof is an induction over time. Keys are the carry before the last
+    ``history`` steps and those steps' inputs (:func:`key_table`); the
+    ``4**history`` first inputs are enumerated exactly. Each key gets a box
+    of states, grown until the step maps every box, under every input, into
+    the box of the key that follows (a fixed point), and then
+
+    * every state reached after the enumerated prefix lies in its key's box,
+      by induction, because each box holds the images of its predecessors;
+    * the readout of every image has the right sum bit with ``margin > 0``.
+
+    Boxes grow by the hull of the images plus ``padding`` (so that growing
+    ends); ``warm_start`` (B, T, 2), if given, seeds them with the states
+    those inputs reach. Every image is widened by ``step_error`` (default:
+    :func:`float32_step_error`, so that the proof covers float32 too).
+    Returns a :class:`Certificate`; ``proved`` is False, with a ``reason``,
+    when a readout check fails or the boxes do not stop growing.
+    """
+    units = _check_adder(params, readout)
+    params = GRUParams(*(np.asarray(p, np.float64) for p in params))
+    table = key_table(history)
+    if step_error is None:
+        step_error = float32_step_error(params)
+    if not step_error >= 0 or not padding > 0:
+        raise ValueError(
+            f"step_error must be >= 0 and padding > 0, got {step_error}, {padding}"
+        )
+    max_iterations = check_int(max_iterations, "max_iterations", minimum=1)
+    count = len(table.successor)
+    prefix = _enumerate_prefixes(params, readout, table, step_error)
+    boxes = _hull_by_key(prefix.keys, prefix.states, count, units)
+    if warm_start is not None:
+        boxes = _union(boxes, _warm_boxes(params, warm_start, table, count, units))
+    result = _grow(params, readout, table, boxes, step_error, padding, max_iterations)
+    if prefix.margin <= 0:
+        return result._replace(
+            proved=False,
+            margin=min(result.margin, prefix.margin),
+            reason=f"the readout fails within the first {history} steps "
+            f"(margin {prefix.margin:.3g})",
+        )
+    return result._replace(margin=min(result.margin, prefix.margin))
+
+
+def _grow(params, readout, table, boxes, step_error, padding, max_iterations):
+    """Grow ``boxes`` (K, H) to a fixed point; a :class:`Certificate`."""
+    live = np.isfinite(boxes.lo).all(axis=1)
+    for iteration in range(1, max_iterations + 1):
+        round_ = _one_round(params, readout, table, boxes, live, step_error)
+        margin, key, index = round_.worst
+        if margin <= 0:
+            return _certificate(
+                False, table, boxes, live, round_, iteration, step_error,
+                f"the readout fails on input {INPUT_PAIRS[index]} after "
+                f"{describe_key(key, table.history)}: its logit is on the "
+                f"wrong side of 0 by up to {-margin:.3g}",
+            )
+        above = round_.targets.hi > boxes.hi
+        below = round_.targets.lo < boxes.lo
+        if not (above | below).any():
+            return _certificate(
+                True, table, boxes, live, round_, iteration, step_error,
+                f"every image lies in its box; readout margin {margin:.3g}",
+            )
+        boxes = Box(
+            np.where(below, round_.targets.lo - padding, boxes.lo),
+            np.where(above, round_.targets.hi + padding, boxes.hi),
+        )
+        live = np.isfinite(boxes.lo).all(axis=1)
+    widest = np.where(live[:, None], boxes.width, 0.0)
+    key, unit = np.unravel_index(np.argmax(widest), widest.shape)
+    return _certificate(
+        False, table, boxes, live, round_, max_iterations, step_error,
+        f"the boxes still grow after {max_iterations} rounds; the widest is "
+        f"unit {unit} after {describe_key(int(key), table.history)}, "
+        f"{widest[key, unit]:.3g} wide",
+    )
+
+
+def _certificate(proved, table, boxes, live, round_, iteration, step_error, reason):
+    keys = np.flatnonzero(live)
+    return Certificate(
+        proved=bool(proved),
+        history=table.history,
+        boxes={int(k): Box(boxes.lo[k], boxes.hi[k]) for k in keys},
+        margin=float(round_.margin),
+        slack=_slack(round_.targets, boxes, np.isfinite(round_.targets.lo).all(1)),
+        iterations=int(iteration),
+        step_error=float(step_error),
+        reason=reason,
+    )
+
+
+# --- The automaton inside a trained adder -------------------------------------
+
+
+def kmeans(points, clusters: int, seed: int = 0, rounds: int = 50):
+    """Lloyd's k-means with k-means++ starts: ``points`` (N, H).
+
+    Returns ``(centres (clusters, H), labels int (N,))``.
+    """
+    points = check_rank(np.asarray(points, np.float64), 2, "points", "(N, H)")
+    clusters = check_int(clusters, "clusters", minimum=1)
+    if clusters > len(points):
+        raise ValueError(
+            f"clusters must be at most the {len(points)} points, got {clusters}"
+        )
+    rng = np.random.default_rng(seed)
+    centres = points[rng.integers(len(points))][None]
+    while len(centres) < clusters:
+        distance = ((points[:, None] - centres[None]) ** 2).sum(-1).min(1)
+        pick = rng.choice(len(points), p=distance / distance.sum())
+        centres = np.vstack([centres, points[pick]])
+    for _ in range(rounds):
+        labels = _nearest(points, centres)
+        centres = np.stack(
+            [
+                points[labels == k].mean(0) if (labels == k).any() else centres[k]
+                for k in range(clusters)
+            ]
+        )
+    return centres, _nearest(points, centres)
+
+
+def _nearest(points, centres) -> np.ndarray:
+    return ((points[:, None] - centres[None]) ** 2).sum(-1).argmin(1)
+
+
+class Automaton(NamedTuple):
+    """A Mealy machine read off an adder's states (or minimised).
+
+    transitions  int (S, 4)  the state after each input pair (2 a + b)
+    outputs      int (S, 4)  the sum bit the adder writes on that input
+    start        int         the state of h_0 = 0
+    agreement    float       the fraction of observed steps that follow the
+                             table (1.0: the clusters are a machine)
+    """
+
+    transitions: np.ndarray
+    outputs: np.ndarray
+    start: int
+    agreement: float
+
+
+def mealy_machine(labels, x, bits, clusters: int) -> Automaton:
+    """The machine whose states are clusters of hidden states, and h_0.
+
+    ``labels`` int (B, T): the cluster (0 .. clusters - 1) of the state
+    after each step of ``x`` (B, T, 2); ``bits`` (B, T) the adder's sum
+    bits. The start state ``h_0 = 0`` is a state of its own, numbered
+    ``clusters``. Each (state, input) gets its most frequent next state and
+    output; ``agreement`` is the fraction of steps that agree with both.
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    before = np.concatenate(
+        [np.full((len(labels), 1), clusters), labels[:, :-1]], axis=1
+    )
+    inputs = (2 * np.asarray(x)[..., 0] + np.asarray(x)[..., 1]).astype(np.int64)
+    cell = (before * 4 + inputs).ravel()
+    transitions = _most_frequent(cell, labels.ravel(), clusters + 1)
+    outputs = _most_frequent(cell, np.asarray(bits, np.int64).ravel(), clusters + 1)
+    agree = (transitions.ravel()[cell] == labels.ravel()) & (
+        outputs.ravel()[cell] == np.asarray(bits).ravel()
+    )
+    return Automaton(transitions, outputs, clusters, float(agree.mean()))
+
+
+def _most_frequent(cell, values, clusters: int) -> np.ndarray:
+    """For each (cluster, input) cell, its most frequent value (-1: unseen)."""
+    counts = np.zeros((clusters * 4, values.max() + 1), dtype=np.int64)
+    np.add.at(counts, (cell, values), 1)
+    best = counts.argmax(1)
+    best[counts.sum(1) == 0] = -1
+    return best.reshape(clusters, 4)
+
+
+def minimize(machine: Automaton) -> Automaton:
+    """The smallest machine that writes the same bits from ``start``.
+
+    Keeps the states reachable from ``start``, then merges states that
+    no input sequence tells apart (partition refinement, Moore's method).
+    Unseen transitions (-1) must not be reachable.
+    """
+    reachable = _reachable(machine)
+    block = {s: tuple(machine.outputs[s]) for s in reachable}
+    while True:
+        signature = {
+            s: (block[s], tuple(block[t] for t in machine.transitions[s]))
+            for s in reachable
+        }
+        names = {sig: i for i, sig in enumerate(sorted(set(signature.values())))}
+        refined = {s: names[signature[s]] for s in reachable}
+        if len(names) == len(set(block.values())):
+            break
+        block = refined
+    size = len(names)
+    transitions = np.zeros((size, 4), dtype=np.int64)
+    outputs = np.zeros((size, 4), dtype=np.int64)
+    for s in reachable:
+        transitions[refined[s]] = [refined[t] for t in machine.transitions[s]]
+        outputs[refined[s]] = machine.outputs[s]
+    return Automaton(transitions, outputs, refined[machine.start], machine.agreement)
+
+
+def _reachable(machine: Automaton) -> list[int]:
+    seen, todo = {machine.start}, [machine.start]
+    while todo:
+        state = todo.pop()
+        for nxt in machine.transitions[state]:
+            if nxt < 0:
+                raise ValueError(
+                    f"state {state} has an unseen transition: collect the "
+                    "states on more inputs"
+                )
+            if int(nxt) not in seen:
+                seen.add(int(nxt))
+                todo.append(int(nxt))
+    return sorted(seen)
+
+
+CARRY_AUTOMATON = Automaton(
+    transitions=np.array([[0, 0, 0, 1], [0, 1, 1, 1]]),
+    outputs=np.array([[0, 1, 1, 0], [1, 0, 0, 1]]),
+    start=0,
+    agreement=1.0,
+)
+"""Addition: state = the carry; on (a, b) write (a + b + c) mod 2."""
+
+
+def is_carry_automaton(machine: Automaton) -> bool:
+    """Whether the minimised ``machine`` is the two-state carry machine."""
+    small = minimize(machine)
+    if small.transitions.shape != (2, 4):
+        return False
+    other = 1 - small.start
+    order = [small.start, other]
+    relabel = {small.start: 0, other: 1}
+    transitions = np.array([[relabel[t] for t in small.transitions[s]] for s in order])
+    outputs = small.outputs[order]
+    return bool(
+        np.array_equal(transitions, CARRY_AUTOMATON.transitions)
+        and np.array_equal(outputs, CARRY_AUTOMATON.outputs)
+    )

@@ -1,0 +1,315 @@
+"""Tests of grubook.verify: sound interval arithmetic, keys, the certificate, the automaton."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grubook import verify
+from grubook.analysis import (
+    Readout,
+    adder_bits,
+    all_pairs,
+    exact_match_bits,
+    hand_built_adder,
+    trace_adder,
+)
+from grubook.data import addition_batch, encode_pair
+from grubook.reference import GRUParams, gru_step, random_params
+from grubook.verify import Box
+
+LONG = 100_000
+"""Steps of the structured inputs every certified adder must add exactly."""
+
+
+def _exact(x):
+    """``x`` in extended precision, the reference the boxes must contain."""
+    return np.asarray(x, dtype=np.longdouble)
+
+
+def _random_box(rng, shape, scale=3.0):
+    centre = rng.normal(0, scale, shape)
+    radius = rng.exponential(0.3, shape) * (rng.random(shape) < 0.8)
+    return Box(centre - radius, centre + radius)
+
+
+def _inside(box: Box, values) -> np.ndarray:
+    values = _exact(values)
+    return (values >= _exact(box.lo)) & (values <= _exact(box.hi))
+
+
+def _points_in(rng, box: Box, count: int) -> np.ndarray:
+    """``count`` points of ``box`` (H,), corners included: (count, H)."""
+    unit = rng.random((count, box.lo.shape[-1]))
+    unit[: count // 4] = np.round(unit[: count // 4])
+    return np.clip(box.lo + unit * (box.hi - box.lo), box.lo, box.hi)
+
+
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seeds)
+def test_interval_affine_contains_every_image(seed):
+    rng = np.random.default_rng(seed)
+    box = _random_box(rng, (1, 6))
+    matrix, offset = rng.normal(0, 2, (6, 4)), rng.normal(0, 2, 4)
+    image = verify.interval_affine(box, matrix, offset)
+    points = _points_in(rng, Box(box.lo[0], box.hi[0]), 50)
+    assert _inside(image, _exact(points) @ _exact(matrix) + _exact(offset)).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(seeds)
+def test_interval_functions_contain_every_value(seed):
+    rng = np.random.default_rng(seed)
+    box = _random_box(rng, (40,), scale=4.0)
+    points = _exact(_points_in(rng, box, 30))
+    assert _inside(verify.interval_tanh(box), np.tanh(points)).all()
+    assert _inside(verify.interval_sigmoid(box), 1 / (1 + np.exp(-points))).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(seeds)
+def test_interval_product_and_mix_contain_every_value(seed):
+    rng = np.random.default_rng(seed)
+    first, second, third = (_random_box(rng, (20,)) for _ in range(3))
+    z = Box(np.clip(first.lo, 0, 1), np.clip(first.hi, 0, 1))
+    u, v, w = (_exact(_points_in(rng, b, 30)) for b in (first, second, third))
+    zz = _exact(_points_in(rng, z, 30))
+    assert _inside(verify.interval_product(first, second), u * v).all()
+    assert _inside(verify.interval_mix(z, second, third), (1 - zz) * v + zz * w).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seeds, st.sampled_from(verify.INPUT_PAIRS))
+def test_interval_step_contains_every_step(seed, pair):
+    rng = np.random.default_rng(seed)
+    params = random_params(2, 5, rng, scale=2.0)
+    box = _random_box(rng, (5,), scale=0.5)
+    image = verify.interval_step(params, pair, Box(box.lo[None], box.hi[None]))
+    points = _points_in(rng, box, 40)
+    x = np.tile(np.asarray(pair, float), (len(points), 1))
+    exact = gru_step(_exact(x), _exact(points), GRUParams(*map(_exact, params))).h
+    assert _inside(Box(image.lo[0], image.hi[0]), exact).all()
+
+
+def test_interval_step_is_tight_on_a_point():
+    params = random_params(2, 4, rng=3)
+    h = np.array([[0.1, -0.4, 0.7, 0.0]])
+    image = verify.interval_step(params, (1, 0), Box(h, h))
+    assert np.all(image.width < 1e-13)
+    np.testing.assert_allclose(image.lo, gru_step(np.array([[1.0, 0.0]]), h, params).h)
+
+
+@pytest.mark.parametrize("history", [0, 1, 2, 3])
+def test_key_table_follows_the_carry_machine(history):
+    table = verify.key_table(history)
+    x, _ = addition_batch(50, 12, rng=history)
+    keys = verify.state_keys(x, history)
+    following = (2 * x[..., 0] + x[..., 1]).astype(int)[:, history + 1 :]
+    np.testing.assert_array_equal(table.successor[keys[:, :-1], following], keys[:, 1:])
+    carries = verify.carries_after(x)[:, history:]
+    np.testing.assert_array_equal(table.carry[keys], carries)
+    sums = (x[..., 0] + x[..., 1]).astype(int)[:, history + 1 :] + carries[:, :-1]
+    np.testing.assert_array_equal(table.sum_bit[keys[:, :-1], following], sums % 2)
+
+
+def test_describe_key_names_the_carry_and_the_window():
+    assert verify.describe_key(0, 0) == "carry 0"
+    assert verify.describe_key(1 * 16 + 4 * 2 + 1, 2) == "carry 1, then (1, 0) (0, 1)"
+
+
+def test_key_table_refuses_bad_history():
+    with pytest.raises(ValueError, match="history"):
+        verify.key_table(-1)
+    with pytest.raises(ValueError, match="history"):
+        verify.key_table(7)
+    with pytest.raises(TypeError, match="history"):
+        verify.key_table(1.0)
+
+
+def _structured_inputs(n_bits: int) -> np.ndarray:
+    """Long carry chain, long hold, and a random pair: float32 (3, n + 1, 2)."""
+    rng = np.random.default_rng(n_bits)
+    random_pair = [int(rng.integers(0, 2**62)) << (n_bits - 62) for _ in range(2)]
+    pairs = [(2**n_bits - 1, 1), (2**n_bits - 1, 0), tuple(random_pair)]
+    return np.stack([encode_pair(a, b, n_bits) for a, b in pairs]).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def long_inputs():
+    return _structured_inputs(LONG)
+
+
+def _exact_everywhere(params, readout, x) -> bool:
+    return bool(
+        all(exact_match_bits(adder_bits(params, readout, x, dtype), x).all()
+            for dtype in (np.float32, np.float64))
+    )
+
+
+@pytest.mark.parametrize("history", [0, 1, 2])
+def test_the_hand_built_adder_is_certified(history, long_inputs):
+    params, readout = hand_built_adder()
+    certificate = verify.certify(params, readout, history=history)
+    assert certificate.proved, certificate.reason
+    assert certificate.margin > 5 and certificate.slack >= 0
+    assert certificate.step_error == pytest.approx(verify.float32_step_error(params))
+    assert _exact_everywhere(params, readout, long_inputs)
+
+
+def test_sampled_states_of_each_box_land_in_the_next_box():
+    params, readout = hand_built_adder()
+    certificate = verify.certify(params, readout, history=1)
+    table = verify.key_table(1)
+    rng = np.random.default_rng(0)
+    for key, box in certificate.boxes.items():
+        points = _points_in(rng, box, 64)
+        for index, pair in enumerate(verify.INPUT_PAIRS):
+            x = np.tile(np.asarray(pair, float), (len(points), 1))
+            after = gru_step(x, points, params).h
+            target = certificate.boxes[int(table.successor[key, index])]
+            assert target.contains(after).all()
+            logits = after @ readout.w + readout.b
+            assert ((logits > 0) == table.sum_bit[key, index]).all()
+
+
+def test_the_start_state_lies_in_the_first_box():
+    params, readout = hand_built_adder()
+    certificate = verify.certify(params, readout, history=0)
+    h1 = trace_adder(params, np.zeros((1, 1, 2))).h[0, 0]
+    assert certificate.boxes[0].contains(h1)
+
+
+def _first_wrong_step(params, readout, x) -> int | None:
+    from grubook.data import targets_for
+
+    wrong = np.flatnonzero(adder_bits(params, readout, x, np.float64)[0] != targets_for(x)[0, :, 0])
+    return int(wrong[0]) if len(wrong) else None
+
+
+@pytest.mark.parametrize("gap, first_wrong", [(1e-4, 322), (1e-3, 101)])
+def test_a_carry_that_leaks_is_never_certified(gap, first_wrong):
+    params, readout = verify.leaky_adder(gap)
+    x8 = all_pairs(8)
+    assert exact_match_bits(adder_bits(params, readout, x8, np.float64), x8).all()
+    chain = encode_pair(2**2000 - 1, 1, 2000)[None].astype(np.float32)
+    assert _first_wrong_step(params, readout, chain) == first_wrong
+    for history in (0, 2):
+        certificate = verify.certify(params, readout, history=history)
+        assert not certificate.proved
+        assert "readout fails" in certificate.reason and certificate.margin < 0
+
+
+def test_a_carry_that_holds_is_certified(long_inputs):
+    params, readout = verify.leaky_adder(-0.01)
+    certificate = verify.certify(params, readout)
+    assert certificate.proved, certificate.reason
+    assert _exact_everywhere(params, readout, long_inputs)
+
+
+def test_a_wrong_readout_fails_on_the_first_steps():
+    params, readout = hand_built_adder()
+    wrong = Readout(w=-readout.w, b=readout.b)
+    certificate = verify.certify(params, wrong, history=2)
+    assert not certificate.proved and "first 2 steps" in certificate.reason
+
+
+def test_boxes_that_keep_growing_are_not_a_proof():
+    params = random_params(2, 3, rng=0)
+    readout = Readout(w=np.zeros(3), b=1.0)  # always 1: right on no carry-free zero
+    certificate = verify.certify(params, readout, max_iterations=3)
+    assert not certificate.proved
+
+
+def test_certify_refuses_bad_arguments():
+    params, readout = hand_built_adder()
+    with pytest.raises(ValueError, match="params"):
+        verify.certify(random_params(3, 3, rng=0), readout)
+    with pytest.raises(ValueError, match="readout.w"):
+        verify.certify(params, Readout(w=np.ones(4), b=0.0))
+    with pytest.raises(ValueError, match="step_error"):
+        verify.certify(params, readout, step_error=-1.0)
+    with pytest.raises(ValueError, match="padding"):
+        verify.certify(params, readout, padding=0.0)
+    with pytest.raises(ValueError, match="max_iterations"):
+        verify.certify(params, readout, max_iterations=0)
+
+
+def test_float32_step_error_bounds_a_float32_step():
+    rng = np.random.default_rng(0)
+    params = random_params(2, 16, rng, scale=3.0)
+    params32 = GRUParams(*(p.astype(np.float32) for p in params))
+    h = rng.uniform(-1, 1, (2000, 16)).astype(np.float32)
+    x = rng.integers(0, 2, (2000, 2)).astype(np.float32)
+    step32 = gru_step(x, h, params32).h
+    step64 = gru_step(_exact(x), _exact(h), GRUParams(*map(_exact, params32))).h
+    error = np.abs(step32 - step64).max()
+    bound = verify.float32_step_error(params32)
+    assert 0 < error <= bound < 1e-3
+
+
+# --- The automaton ----------------------------------------------------------------
+
+
+def _clustered_machine(params, readout, clusters, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 2, (200, 30, 2)).astype(np.float64)
+    h = trace_adder(params, x).h
+    _, labels = verify.kmeans(h.reshape(-1, h.shape[-1]), clusters, seed=seed)
+    bits = adder_bits(params, readout, x, np.float64)
+    return verify.mealy_machine(labels.reshape(h.shape[:2]), x, bits, clusters)
+
+
+def test_the_hand_built_adder_holds_the_carry_automaton():
+    params, readout = hand_built_adder()
+    machine = _clustered_machine(params, readout, clusters=6)
+    assert machine.agreement == 1.0
+    assert verify.is_carry_automaton(machine)
+    assert verify.minimize(machine).transitions.shape == (2, 4)
+
+
+def test_minimize_merges_copies_of_a_state():
+    carry = verify.CARRY_AUTOMATON
+    doubled = verify.Automaton(
+        transitions=np.array([[2, 0, 2, 1], [0, 3, 1, 3], [0, 2, 0, 1], [2, 1, 3, 1]]),
+        outputs=np.vstack([carry.outputs, carry.outputs]),
+        start=0,
+        agreement=1.0,
+    )
+    assert verify.is_carry_automaton(doubled)
+    assert verify.minimize(doubled).transitions.shape == (2, 4)
+
+
+def test_a_machine_that_forgets_the_carry_is_not_the_carry_automaton():
+    forgetful = verify.Automaton(
+        transitions=np.zeros((1, 4), dtype=int),
+        outputs=np.array([[0, 1, 1, 0]]),
+        start=0,
+        agreement=1.0,
+    )
+    assert not verify.is_carry_automaton(forgetful)
+    wrong_output = verify.CARRY_AUTOMATON._replace(
+        outputs=np.array([[0, 1, 1, 0], [1, 0, 0, 0]])
+    )
+    assert not verify.is_carry_automaton(wrong_output)
+
+
+def test_kmeans_finds_separated_clusters():
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 0.0], [5.0, 5.0], [-5.0, 5.0]])
+    points = np.concatenate([c + 0.1 * rng.normal(size=(30, 2)) for c in centres])
+    found, labels = verify.kmeans(points, 3)
+    assert len(set(labels[:30])) == len(set(labels[30:60])) == len(set(labels[60:])) == 1
+    assert len(set(labels)) == 3
+    np.testing.assert_allclose(np.sort(found[:, 0]), [-5, 0, 5], atol=0.1)
+    with pytest.raises(ValueError, match="clusters"):
+        verify.kmeans(points, 91)
+
+
+def test_leaky_adder_refuses_a_bad_gap():
+    with pytest.raises(TypeError, match="gap"):
+        verify.leaky_adder("0.1")
