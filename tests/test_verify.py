@@ -313,3 +313,62 @@ def test_kmeans_finds_separated_clusters():
 def test_leaky_adder_refuses_a_bad_gap():
     with pytest.raises(TypeError, match="gap"):
         verify.leaky_adder("0.1")
+
+
+# --- Wrapping, structured inputs, many seeds ----------------------------------------
+
+
+def test_step_jacobian_predicts_small_moves():
+    params = random_params(2, 6, rng=4, scale=1.5)
+    rng = np.random.default_rng(5)
+    h, direction = rng.uniform(-0.8, 0.8, 6), rng.normal(size=6)
+    jacobian = verify.step_jacobian(params, (0, 1), h)
+    x = np.array([[0.0, 1.0]])
+    for size in (1e-3, 1e-4):
+        moved = gru_step(x, (h + size * direction)[None], params).h[0]
+        still = gru_step(x, h[None], params).h[0]
+        np.testing.assert_allclose((moved - still) / size, jacobian @ direction, atol=50 * size)
+
+
+def test_wrapping_of_the_hand_built_adder_is_nil():
+    params, _ = hand_built_adder()
+    x, _ = addition_batch(20, 40, rng=0)
+    factors = verify.wrapping(params, x)
+    assert factors.row_sum < 1e-2 and factors.spectral_radius < 1e-2
+    leaky, _ = verify.leaky_adder(1e-4)
+    chain = encode_pair(2**60 - 1, 1, 60)[None]
+    assert verify.wrapping(leaky, chain, skip=5, every=1).spectral_radius > 0.5
+
+
+def test_structured_inputs_hold_the_named_sums():
+    from grubook.data import decode_operands
+
+    x = verify.structured_inputs(300)
+    a, b = decode_operands(x)
+    assert (a[0], b[0]) == (2**300 - 1, 1) and (a[1], b[1]) == (2**300 - 1, 0)
+    assert 0 < a[2] < 2**300 and 0 < b[2] < 2**300 and x.shape == (3, 301, 2)
+    with pytest.raises(ValueError, match="n_bits"):
+        verify.structured_inputs(4)
+
+
+def test_first_wrong_steps_finds_the_leak():
+    params, readout = verify.leaky_adder(1e-3)
+    x = verify.structured_inputs(400)
+    steps = verify.first_wrong_steps(adder_bits(params, readout, x, np.float64), x)
+    assert steps == [101, None, None]
+
+
+def test_main_writes_the_results_of_one_seed(tmp_path):
+    import json
+
+    out = tmp_path / "certificates.json"
+    verify.main(["--seeds", "13", "--out", str(out)])
+    result = json.loads(out.read_text())
+    assert result["seeds"] == [13] and result["recipe"] == "robust"
+    assert result["command"] == f"python -m grubook.verify --seeds 13 --out {out}"
+    (row,) = result["rows"]
+    assert [a["history"] for a in row["attempts"]] == list(verify.HISTORIES)
+    assert row["proved"] == any(a["proved"] for a in row["attempts"])
+    assert len(row["long_exact"]) == len(row["first_wrong_step"]) == 3
+    assert all((step is None) == exact for step, exact in zip(
+        row["first_wrong_step"], row["long_exact"], strict=True))

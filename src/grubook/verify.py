@@ -21,7 +21,12 @@ layout with the book's update gate (kernel (2, 3H), recurrent_kernel
 
 from __future__ import annotations
 
+import argparse
+import functools
 import itertools
+import json
+import sys
+import time
 from typing import NamedTuple
 
 import numpy as np
@@ -54,6 +59,15 @@ __all__ = [
     "mealy_machine",
     "minimize",
     "is_carry_automaton",
+    "step_jacobian",
+    "Wrapping",
+    "wrapping",
+    "structured_inputs",
+    "certify_seed",
+    "first_wrong_steps",
+    "HISTORIES",
+    "LONG_STEPS",
+    "main",
     "CARRY_AUTOMATON",
     "state_keys",
 ]
@@ -763,3 +777,165 @@ def is_carry_automaton(machine: Automaton) -> bool:
         np.array_equal(transitions, CARRY_AUTOMATON.transitions)
         and np.array_equal(outputs, CARRY_AUTOMATON.outputs)
     )
+
+
+# --- Why boxes wrap ---------------------------------------------------------------
+
+
+def step_jacobian(params: GRUParams, pair, h, eps: float = 1e-6) -> np.ndarray:
+    """``d F_ab(h) / d h`` by central differences, float64 (H, H).
+
+    Row ``i`` holds the derivatives of unit ``i`` of the new state;
+    ``pair`` is the input (a, b) and ``h`` (H,) the old state.
+    """
+    from grubook.reference import gru_step
+
+    h = np.asarray(h, dtype=np.float64)
+    x = np.tile(np.asarray(pair, dtype=np.float64), (2 * len(h), 1))
+    shifts = eps * np.eye(len(h))
+    both = gru_step(x, np.concatenate([h + shifts, h - shifts]), params).h
+    return ((both[: len(h)] - both[len(h) :]) / (2 * eps)).T
+
+
+class Wrapping(NamedTuple):
+    """Medians over reached states: how much one interval step widens a box
+    (the largest absolute row sum of the Jacobian) against how much the
+    states themselves stretch per step (its spectral radius)."""
+
+    row_sum: float
+    spectral_radius: float
+
+
+def wrapping(params: GRUParams, x, skip: int = 10, every: int = 7) -> Wrapping:
+    """:class:`Wrapping` at the states ``x`` (B, T, 2) reaches after ``skip`` steps.
+
+    Uses every ``every``-th state, each with the input pair that follows it
+    in ``x`` (so every input pair is represented).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    states = trace_adder(params, x).h[:, skip:-1].reshape(-1, params.recurrent_kernel.shape[0])
+    following = x[:, skip + 1 :].reshape(-1, 2)
+    rows, radii = [], []
+    for h, pair in zip(states[::every], following[::every], strict=True):
+        jacobian = step_jacobian(params, pair, h)
+        rows.append(np.abs(jacobian).sum(axis=1).max())
+        radii.append(np.abs(np.linalg.eigvals(jacobian)).max())
+    return Wrapping(float(np.median(rows)), float(np.median(radii)))
+
+
+# --- Certifying many trained adders -------------------------------------------------
+
+
+HISTORIES = (0, 2, 4)
+"""The window lengths :func:`certify_seed` tries."""
+
+LONG_STEPS = 100_000
+"""Steps of the structured inputs every seed is also tested on."""
+
+
+def structured_inputs(n_bits: int) -> np.ndarray:
+    """A carry chain, a hold and a random pair of ``n_bits`` bits.
+
+    ``2**n - 1 + 1``, ``2**n - 1 + 0`` and two random numbers (seeded by
+    ``n_bits``): float32 (3, n_bits + 1, 2).
+    """
+    from grubook.data import encode_pair
+
+    n_bits = check_int(n_bits, "n_bits", minimum=8)
+    rng = np.random.default_rng(n_bits)
+    operands = [
+        int.from_bytes(rng.bytes((n_bits + 7) // 8), "little") % 2**n_bits
+        for _ in range(2)
+    ]
+    pairs = [(2**n_bits - 1, 1), (2**n_bits - 1, 0), tuple(operands)]
+    return np.stack([encode_pair(a, b, n_bits) for a, b in pairs]).astype(np.float32)
+
+
+def first_wrong_steps(bits, x) -> list:
+    """The first step each problem of ``x`` (B, T, 2) gets wrong, or None.
+
+    ``bits`` uint8 (B, T) are the adder's sum bits.
+    """
+    from grubook.data import targets_for
+
+    wrong = np.asarray(bits) != targets_for(x)[..., 0]
+    return [int(np.argmax(row)) if row.any() else None for row in wrong]
+
+
+def certify_seed(recipe: str, seed: int, histories=HISTORIES) -> dict:
+    """Train ``recipe`` on ``seed``, try to certify it, and test it long.
+
+    Returns a JSON-ready row: each attempt's verdict, the wrapping
+    factors, the length test at 64 to 4,096 bits (test split) and whether
+    the 100,000-step structured inputs come out exact.
+    """
+    from grubook.analysis import adder_bits, adder_weights, exact_match_bits, length_sweep
+    from grubook.data import addition_batch
+    from grubook.studies import train_with_recipe
+
+    start = time.perf_counter()
+    model, history = train_with_recipe(recipe, seed)
+    params, readout = adder_weights(model)
+    params = GRUParams(*(np.asarray(p, np.float64) for p in params))
+    warm = addition_batch(200, 60, rng=seed)[0]
+    attempts = []
+    for window in histories:
+        result = certify(params, readout, history=window, warm_start=warm)
+        attempts.append(
+            {"history": window, "proved": result.proved, "margin": result.margin,
+             "iterations": result.iterations, "reason": result.reason}
+        )
+    adder = functools.partial(adder_bits, params, readout)
+    sweep = length_sweep(adder, (64, 1024, 4096), n_random=100, n_hard=50)
+    long_x = structured_inputs(LONG_STEPS)
+    factors = wrapping(params, warm[:40])
+    return {
+        "recipe": recipe,
+        "seed": seed,
+        "validation_exact": float(history.eval_exact[-1]),
+        "attempts": attempts,
+        "proved": any(a["proved"] for a in attempts),
+        "row_sum": factors.row_sum,
+        "spectral_radius": factors.spectral_radius,
+        "sweep": sweep,
+        "long_exact": exact_match_bits(adder(long_x), long_x).tolist(),
+        "first_wrong_step": first_wrong_steps(adder(long_x), long_x),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+
+
+def main(argv=None) -> None:
+    """Certify the adders of a recipe on many seeds; write the results as JSON."""
+    from grubook.studies import RECIPES, _seed_range, _versions
+
+    parser = argparse.ArgumentParser(prog="python -m grubook.verify", description=main.__doc__)
+    parser.add_argument("--seeds", default="10-19", help="a seed or a range such as 10-19")
+    parser.add_argument("--recipe", default="robust", choices=tuple(RECIPES))
+    parser.add_argument("--out", required=True, help="the JSON file to write")
+    args = parser.parse_args(argv)
+    seeds = _seed_range(args.seeds)
+    start = time.perf_counter()
+    rows = []
+    for seed in seeds:
+        rows.append(certify_seed(args.recipe, seed))
+        row = rows[-1]
+        print(f"seed {seed}: proved {row['proved']}, long inputs exact {row['long_exact']}, "
+              f"{row['seconds']:.0f} s", flush=True)
+    result = {
+        "command": "python -m grubook.verify "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
+        "recipe": args.recipe,
+        "seeds": seeds,
+        "histories": list(HISTORIES),
+        "long_steps": LONG_STEPS,
+        "versions": _versions(),
+        "wall_seconds": round(time.perf_counter() - start, 1),
+        "rows": rows,
+    }
+    with open(args.out, "w") as file:
+        json.dump(result, file, indent=1)
+    print(f"wrote {args.out}: {len(rows)} seeds in {result['wall_seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
