@@ -372,3 +372,34 @@ def test_main_writes_the_results_of_one_seed(tmp_path):
     assert len(row["long_exact"]) == len(row["first_wrong_step"]) == 3
     assert all((step is None) == exact for step, exact in zip(
         row["first_wrong_step"], row["long_exact"], strict=True))
+
+
+def test_carry_plane_separates_the_carries_of_the_hand_built_adder():
+    params, _ = hand_built_adder()
+    x, _ = addition_batch(100, 20, rng=0)
+    states = trace_adder(params, x).h.reshape(-1, 3)
+    carries = verify.carries_after(x).ravel()
+    plane = verify.carry_plane(states, carries)
+    np.testing.assert_allclose(plane.axes @ plane.axes.T, np.eye(2), atol=1e-12)
+    along = plane.project(states)[:, 0]
+    assert along[carries == 1].min() > 0 > along[carries == 0].max()
+    with pytest.raises(ValueError, match="both carries"):
+        verify.carry_plane(states[carries == 0], carries[carries == 0])
+
+
+def test_fixed_points_are_fixed():
+    params, _ = hand_built_adder()
+    found = verify.fixed_points(params, {"zero": np.zeros(3)}, steps=50)
+    assert len(found) == 4
+    for (pair, _), (h, moved) in found.items():
+        again = gru_step(np.asarray([pair], float), h[None], params).h[0]
+        assert moved < 1e-9 and np.abs(again - h).max() < 1e-9
+
+
+def test_portrait_panel_of_the_leaky_adder_finds_its_failure():
+    params, readout = verify.leaky_adder(1e-3)
+    x, _ = addition_batch(100, 20, rng=0)
+    panel = verify.portrait_panel(params, readout, x, "leaky", clusters=4, hold_bits=300)
+    assert panel["first_wrong"] is None  # the hold of carry 0 never leaks
+    assert panel["points"].shape == (100 * 21, 2) and len(panel["path"]) == 40
+    assert all(0 <= i < 4 for _, _, i in panel["arrows"]) and len(panel["fixed"]) >= 2
