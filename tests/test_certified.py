@@ -1,0 +1,93 @@
+"""Tests of grubook.certified: the TensorFlow interval step, the loss, and the recipe."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from grubook import certified, verify
+from grubook.analysis import adder_bits, adder_weights
+from grubook.data import addition_batch
+from grubook.reference import GRUParams, gru_step, random_params
+
+
+def _tf(*arrays):
+    return [tf.constant(a, tf.float64) for a in arrays]
+
+
+def test_gru_step_tf_is_the_reference_step():
+    params = random_params(2, 5, rng=0, scale=1.5)
+    rng = np.random.default_rng(1)
+    x, h = rng.integers(0, 2, (7, 2)).astype(float), rng.uniform(-1, 1, (7, 5))
+    ours = certified.gru_step_tf(*_tf(*params), *_tf(x, h)).numpy()
+    np.testing.assert_allclose(ours, gru_step(x, h, params).h, atol=1e-12)
+
+
+@pytest.mark.parametrize("pair", verify.INPUT_PAIRS)
+def test_interval_step_tf_gives_the_bounds_of_verify(pair):
+    params = random_params(2, 6, rng=2, scale=2.0)
+    rng = np.random.default_rng(3)
+    centre, radius = rng.uniform(-0.7, 0.7, (4, 6)), rng.uniform(0, 0.2, (4, 6))
+    box = verify.Box(centre - radius, centre + radius)
+    x = np.tile(np.asarray(pair, float), (4, 1))
+    lo, hi = certified.interval_step_tf(*_tf(*params), *_tf(x, box.lo, box.hi))
+    sound = verify.interval_step(params, pair, box)
+    np.testing.assert_allclose(lo.numpy(), sound.lo, atol=1e-12)
+    np.testing.assert_allclose(hi.numpy(), sound.hi, atol=1e-12)
+
+
+def test_worst_logits_take_the_wrong_side():
+    kernel, bias = _tf(np.array([[1.0], [-2.0]]), np.array([0.5]))
+    lo, hi = _tf(np.array([[0.0, 0.0], [0.0, 0.0]]), np.array([[1.0, 1.0], [1.0, 1.0]]))
+    worst = certified.worst_logits(kernel, bias, lo, hi, tf.constant([1.0, 0.0], tf.float64))
+    np.testing.assert_allclose(worst.numpy(), [0.5 - 2.0, 0.5 + 1.0])
+
+
+def _weights(seed=0, units=4):
+    params = random_params(2, units, rng=seed)
+    readout = np.random.default_rng(seed).normal(size=(units, 1))
+    return _tf(*params, readout, np.zeros(1))
+
+
+def test_certified_loss_with_points_is_the_bits_loss():
+    x, y = addition_batch(8, 6, rng=0)
+    noise = np.zeros((8, 7, 4))
+    recipe = {**certified.CERTIFIED_RECIPE, "box_radius": 0.0}
+    total, bits, bound, width = certified.certified_loss(
+        _weights(), *_tf(x, y), recipe, _tf(noise)[0])
+    np.testing.assert_allclose(bound.numpy(), bits.numpy(), rtol=1e-12)
+    assert width.numpy() == 0.0
+    np.testing.assert_allclose(total.numpy(), (bits + bound).numpy(), rtol=1e-12)
+
+
+def test_certified_loss_grows_with_the_box():
+    x, y = addition_batch(8, 6, rng=0)
+    noise = _tf(np.zeros((8, 7, 4)))[0]
+    losses = [
+        certified.certified_loss(_weights(), *_tf(x, y),
+                                 {**certified.CERTIFIED_RECIPE, "box_radius": r}, noise)
+        for r in (0.0, 0.1, 0.3)
+    ]
+    bounds = [float(loss[2]) for loss in losses]
+    assert bounds[0] < bounds[1] < bounds[2]
+    assert float(losses[2][3]) > 0
+
+
+def test_the_recipe_trains_an_adder_that_boxes_prove():
+    model = certified.train_for_certificate(0)
+    params, readout = adder_weights(model)
+    params = GRUParams(*(np.asarray(p, np.float64) for p in params))
+    warm = addition_batch(200, 60, rng=0)[0]
+    certificate = verify.certify(params, readout, history=1, warm_start=warm)
+    assert certificate.proved, certificate.reason
+    long_x = verify.structured_inputs(20_000)
+    bits = adder_bits(params, readout, long_x)
+    assert verify.first_wrong_steps(bits, long_x) == [None, None, None]
+
+
+def test_train_for_certificate_refuses_unknown_settings():
+    with pytest.raises(ValueError, match="overrides"):
+        certified.train_for_certificate(0, radius=0.1)
+    with pytest.raises(ValueError, match="steps"):
+        certified.train_for_certificate(0, steps=0)
