@@ -8,20 +8,13 @@ import tensorflow as tf
 
 from grubook import certified, verify
 from grubook.analysis import adder_bits, adder_weights
+from grubook.cell import GRUCell, set_params
 from grubook.data import addition_batch
-from grubook.reference import GRUParams, gru_step, random_params
+from grubook.reference import GRUParams, random_params
 
 
 def _tf(*arrays):
     return [tf.constant(a, tf.float64) for a in arrays]
-
-
-def test_gru_step_tf_is_the_reference_step():
-    params = random_params(2, 5, rng=0, scale=1.5)
-    rng = np.random.default_rng(1)
-    x, h = rng.integers(0, 2, (7, 2)).astype(float), rng.uniform(-1, 1, (7, 5))
-    ours = certified.gru_step_tf(*_tf(*params), *_tf(x, h)).numpy()
-    np.testing.assert_allclose(ours, gru_step(x, h, params).h, atol=1e-12)
 
 
 @pytest.mark.parametrize("pair", verify.INPUT_PAIRS)
@@ -44,10 +37,13 @@ def test_worst_logits_take_the_wrong_side():
     np.testing.assert_allclose(worst.numpy(), [0.5 - 2.0, 0.5 + 1.0])
 
 
-def _weights(seed=0, units=4):
-    params = random_params(2, units, rng=seed)
+def _adder(seed=0, units=4):
+    """A float64 cell with random weights and a random readout (kernel, bias)."""
+    cell = GRUCell(units, dtype="float64")
+    cell.build((None, 2))
+    set_params(cell, random_params(2, units, rng=seed))
     readout = np.random.default_rng(seed).normal(size=(units, 1))
-    return _tf(*params, readout, np.zeros(1))
+    return cell, tuple(_tf(readout, np.zeros(1)))
 
 
 def test_certified_loss_with_points_is_the_bits_loss():
@@ -55,7 +51,7 @@ def test_certified_loss_with_points_is_the_bits_loss():
     noise = np.zeros((8, 7, 4))
     recipe = {**certified.CERTIFIED_RECIPE, "box_radius": 0.0}
     total, bits, bound, width = certified.certified_loss(
-        _weights(), *_tf(x, y), recipe, _tf(noise)[0])
+        *_adder(), *_tf(x, y), recipe, _tf(noise)[0])
     np.testing.assert_allclose(bound.numpy(), bits.numpy(), rtol=1e-12)
     assert width.numpy() == 0.0
     np.testing.assert_allclose(total.numpy(), (bits + bound).numpy(), rtol=1e-12)
@@ -65,7 +61,7 @@ def test_certified_loss_grows_with_the_box():
     x, y = addition_batch(8, 6, rng=0)
     noise = _tf(np.zeros((8, 7, 4)))[0]
     losses = [
-        certified.certified_loss(_weights(), *_tf(x, y),
+        certified.certified_loss(*_adder(), *_tf(x, y),
                                  {**certified.CERTIFIED_RECIPE, "box_radius": r}, noise)
         for r in (0.0, 0.1, 0.3)
     ]

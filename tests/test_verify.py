@@ -131,17 +131,9 @@ def test_key_table_refuses_bad_history():
         verify.key_table(1.0)
 
 
-def _structured_inputs(n_bits: int) -> np.ndarray:
-    """Long carry chain, long hold, and a random pair: float32 (3, n + 1, 2)."""
-    rng = np.random.default_rng(n_bits)
-    random_pair = [int(rng.integers(0, 2**62)) << (n_bits - 62) for _ in range(2)]
-    pairs = [(2**n_bits - 1, 1), (2**n_bits - 1, 0), tuple(random_pair)]
-    return np.stack([encode_pair(a, b, n_bits) for a, b in pairs]).astype(np.float32)
-
-
 @pytest.fixture(scope="module")
 def long_inputs():
-    return _structured_inputs(LONG)
+    return verify.structured_inputs(LONG)
 
 
 def _exact_everywhere(params, readout, x) -> bool:
@@ -184,20 +176,14 @@ def test_the_start_state_lies_in_the_first_box():
     assert certificate.boxes[0].contains(h1)
 
 
-def _first_wrong_step(params, readout, x) -> int | None:
-    from grubook.data import targets_for
-
-    wrong = np.flatnonzero(adder_bits(params, readout, x, np.float64)[0] != targets_for(x)[0, :, 0])
-    return int(wrong[0]) if len(wrong) else None
-
-
 @pytest.mark.parametrize("gap, first_wrong", [(1e-4, 322), (1e-3, 101)])
 def test_a_carry_that_leaks_is_never_certified(gap, first_wrong):
     params, readout = verify.leaky_adder(gap)
     x8 = all_pairs(8)
     assert exact_match_bits(adder_bits(params, readout, x8, np.float64), x8).all()
     chain = encode_pair(2**2000 - 1, 1, 2000)[None].astype(np.float32)
-    assert _first_wrong_step(params, readout, chain) == first_wrong
+    bits = adder_bits(params, readout, chain, np.float64)
+    assert verify.first_wrong_steps(bits, chain) == [first_wrong]
     for history in (0, 2):
         certificate = verify.certify(params, readout, history=history)
         assert not certificate.proved
@@ -265,12 +251,8 @@ def test_float32_step_error_bounds_a_float32_step():
 
 
 def _clustered_machine(params, readout, clusters, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.integers(0, 2, (200, 30, 2)).astype(np.float64)
-    h = trace_adder(params, x).h
-    _, labels = verify.kmeans(h.reshape(-1, h.shape[-1]), clusters, seed=seed)
-    bits = adder_bits(params, readout, x, np.float64)
-    return verify.mealy_machine(labels.reshape(h.shape[:2]), x, bits, clusters)
+    x = np.random.default_rng(seed).integers(0, 2, (200, 30, 2)).astype(np.float64)
+    return verify.read_machine(params, readout, x, clusters)[1]
 
 
 def test_the_hand_built_adder_holds_the_carry_automaton():

@@ -24,7 +24,6 @@ from grubook._checks import check_int, check_positive_int
 
 __all__ = [
     "CERTIFIED_RECIPE",
-    "gru_step_tf",
     "interval_step_tf",
     "worst_logits",
     "certified_loss",
@@ -43,18 +42,6 @@ CERTIFIED_RECIPE = {
 }
 """The recipe designed on seeds 0 and 1: the ``robust`` recipe's steps,
 rates and state noise, plus the two interval terms."""
-
-
-def gru_step_tf(kernel, recurrent, bias, x, h):
-    """One step of the book's GRU in TensorFlow: ``x`` (B, 2), ``h`` (B, H)."""
-    import tensorflow as tf
-
-    units = recurrent.shape[0]
-    inputs = x @ kernel + bias
-    zr = tf.sigmoid(inputs[:, : 2 * units] + h @ recurrent[:, : 2 * units])
-    z, r = zr[:, :units], zr[:, units:]
-    candidate = tf.tanh(inputs[:, 2 * units :] + (r * h) @ recurrent[:, 2 * units :])
-    return (1 - z) * h + z * candidate
 
 
 def _affine_tf(lo, hi, matrix, offset):
@@ -106,22 +93,24 @@ def worst_logits(readout_kernel, readout_bias, lo, hi, bits):
     return tf.where(bits > 0.5, low[:, 0], high[:, 0])
 
 
-def certified_loss(weights, x, y, recipe: dict, noise):
+def certified_loss(cell, readout, x, y, recipe: dict, noise):
     """The training loss of :data:`CERTIFIED_RECIPE` on one batch.
 
-    ``weights`` are (kernel, recurrent_kernel, bias, readout kernel,
-    readout bias); ``noise`` (B, T, H) is the state noise added after each
-    step. Returns ``(total, bits, bound, width)``, each averaged over steps.
+    ``cell`` is the adder's built :class:`grubook.cell.GRUCell` (reset before
+    the product); ``readout`` its readout's (kernel (H, 1), bias (1,));
+    ``noise`` (B, T, H) is the state noise added after each step. Returns
+    ``(total, bits, bound, width)``, each averaged over steps.
     """
     import tensorflow as tf
 
-    kernel, recurrent, bias, readout_kernel, readout_bias = weights
+    kernel, recurrent, bias = cell.kernel, cell.recurrent_kernel, cell.bias
+    readout_kernel, readout_bias = readout
     radius = recipe["box_radius"]
-    h = tf.zeros((tf.shape(x)[0], recurrent.shape[0]), dtype=x.dtype)
+    h = tf.zeros((tf.shape(x)[0], cell.units), dtype=x.dtype)
     bits_loss = bound_loss = width_loss = 0.0
     for t in range(x.shape[1]):
         lo, hi = interval_step_tf(kernel, recurrent, bias, x[:, t], h - radius, h + radius)
-        h = gru_step_tf(kernel, recurrent, bias, x[:, t], h)
+        h = cell.gates(x[:, t], h).h
         target = y[:, t, 0]
         logits = (h @ readout_kernel + readout_bias)[:, 0]
         bits_loss += tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(target, logits))
@@ -172,7 +161,8 @@ def train_for_certificate(seed: int, units: int = 16, **overrides):
     @tf.function
     def train_step(x, y, noise):
         with tf.GradientTape() as tape:
-            total, *_ = certified_loss(weights, x, y, recipe, noise)
+            readout_weights = (readout.kernel, readout.bias)
+            total, *_ = certified_loss(cell, readout_weights, x, y, recipe, noise)
         optimizer.apply_gradients(zip(tape.gradient(total, weights), weights, strict=True))
         return total
 

@@ -61,6 +61,7 @@ __all__ = [
     "exact_by_seed",
     "discordant_seeds",
     "plan",
+    "write_results",
     "main",
 ]
 
@@ -660,6 +661,27 @@ def _versions() -> dict:
     }
 
 
+def write_results(path: str, program: str, argv, start: float, fields: dict, rows: list,
+                  noun: str = "rows") -> None:
+    """Write a study's JSON: its command, ``fields``, versions, wall time and ``rows``.
+
+    ``program`` is the module run with ``python -m``; ``argv`` its arguments
+    (None: ``sys.argv[1:]``); ``start`` the ``time.perf_counter()`` at which
+    the study began; ``noun`` names the rows in the line printed at the end.
+    """
+    arguments = argv if argv is not None else sys.argv[1:]
+    result = {
+        "command": f"python -m {program} " + " ".join(arguments),
+        **fields,
+        "versions": _versions(),
+        "wall_seconds": round(time.perf_counter() - start, 1),
+        "rows": rows,
+    }
+    with open(path, "w") as file:
+        json.dump(result, file, indent=1)
+    print(f"wrote {path}: {len(rows)} {noun} in {result['wall_seconds']:.0f} s")
+
+
 def _seed_range(text: str) -> list[int]:
     """``"10-39"`` -> [10, ..., 39]; ``"3"`` -> [3]."""
     first, _, last = text.partition("-")
@@ -727,21 +749,9 @@ def main(argv=None) -> None:
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
         rows = run_tasks(tasks, pool)
-    result = {
-        "study": args.study,
-        "command": "python -m grubook.studies "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
-        "seeds": seeds,
-        "rates": rates,
-        "recipes": RECIPES,
-        "versions": _versions(),
-        "jobs": jobs,
-        "wall_seconds": round(time.perf_counter() - start, 1),
-        "rows": rows,
-    }
-    with open(args.out, "w") as file:
-        json.dump(result, file, indent=1)
-    print(f"wrote {args.out}: {len(rows)} tasks in {result['wall_seconds']:.0f} s")
+    fields = {"study": args.study, "seeds": seeds, "rates": rates, "recipes": RECIPES,
+              "jobs": jobs}
+    write_results(args.out, "grubook.studies", argv, start, fields, rows, "tasks")
 
 
 if __name__ == "__main__":

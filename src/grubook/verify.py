@@ -24,8 +24,6 @@ from __future__ import annotations
 import argparse
 import functools
 import itertools
-import json
-import sys
 import time
 from typing import NamedTuple
 
@@ -60,6 +58,7 @@ __all__ = [
     "Automaton",
     "mealy_machine",
     "minimize",
+    "read_machine",
     "is_carry_automaton",
     "Plane",
     "carry_plane",
@@ -821,6 +820,22 @@ CARRY_AUTOMATON = Automaton(
 """Addition: state = the carry; on (a, b) write (a + b + c) mod 2."""
 
 
+def read_machine(params, readout, x, clusters: int):
+    """Cluster the states ``params`` reaches on ``x`` (B, T, 2); read their machine.
+
+    Returns ``(centres (clusters, H), Automaton)``: the k-means centres of the
+    states and the :func:`mealy_machine` of the clusters, with the bits the
+    adder writes.
+    """
+    from grubook.analysis import adder_bits
+
+    x = np.asarray(x, dtype=np.float64)
+    states = trace_adder(params, x).h
+    centres, labels = kmeans(states.reshape(-1, states.shape[-1]), clusters)
+    bits = adder_bits(params, readout, x, np.float64)
+    return centres, mealy_machine(labels.reshape(states.shape[:2]), x, bits, clusters)
+
+
 def is_carry_automaton(machine: Automaton) -> bool:
     """Whether the minimised ``machine`` is the two-state carry machine."""
     small = minimize(machine)
@@ -912,10 +927,7 @@ def portrait_panel(params, readout, x, title: str, clusters: int = 8,
     states = trace_adder(params, x).h.reshape(-1, units)
     carries = carries_after(x).ravel()
     plane = carry_plane(states, carries)
-    centres, labels = kmeans(states, clusters)
-    machine = mealy_machine(
-        labels.reshape(x.shape[:2]), x, adder_bits(params, readout, x, np.float64), clusters
-    )
+    centres, machine = read_machine(params, readout, x, clusters)
     arrows = [
         (plane.project(centres[c]), plane.project(centres[t]), i)
         for c in range(clusters)
@@ -1121,7 +1133,7 @@ def certify_seed(recipe: str, seed: int, histories=HISTORIES) -> dict:
 def main(argv=None) -> None:
     """Certify the adders of a recipe on many seeds; write the results as JSON."""
     from grubook.certified import CERTIFIED_RECIPE
-    from grubook.studies import RECIPES, _seed_range, _versions
+    from grubook.studies import RECIPES, _seed_range, write_results
 
     parser = argparse.ArgumentParser(prog="python -m grubook.verify", description=main.__doc__)
     parser.add_argument("--seeds", default="10-19", help="a seed or a range such as 10-19")
@@ -1139,20 +1151,13 @@ def main(argv=None) -> None:
             row = rows[-1]
             print(f"{recipe} seed {seed}: proved {row['proved']}, long inputs exact "
                   f"{row['long_exact']}, {row['seconds']:.0f} s", flush=True)
-    result = {
-        "command": "python -m grubook.verify "
-        + " ".join(argv if argv is not None else sys.argv[1:]),
+    fields = {
         "recipes": {"robust": RECIPES["robust"], "certified": CERTIFIED_RECIPE},
         "seeds": seeds,
         "histories": list(HISTORIES),
         "long_steps": LONG_STEPS,
-        "versions": _versions(),
-        "wall_seconds": round(time.perf_counter() - start, 1),
-        "rows": rows,
     }
-    with open(args.out, "w") as file:
-        json.dump(result, file, indent=1)
-    print(f"wrote {args.out}: {len(rows)} seeds in {result['wall_seconds']:.0f} s")
+    write_results(args.out, "grubook.verify", argv, start, fields, rows, "seeds")
 
 
 if __name__ == "__main__":
