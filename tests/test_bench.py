@@ -65,6 +65,17 @@ def test_time_interleaved_warms_up_then_interleaves_blocks():
     assert all(s == pytest.approx([1 / 3, 1 / 3]) for s in seconds.values())
 
 
+def test_time_interleaved_shuffles_each_round_when_seeded():
+    calls = []
+    functions = {name: (lambda name=name: calls.append(name)) for name in "ABCDEF"}
+    seconds = bench.time_interleaved(functions, rounds=6, repetitions=1, warmup=0,
+                                     order_seed=3)
+    rounds = ["".join(calls[6 * i: 6 * i + 6]) for i in range(6)]
+    assert all(sorted(r) == list("ABCDEF") for r in rounds)  # each once per round
+    assert len(set(rounds)) > 1 and rounds != ["ABCDEF"] * 6
+    assert list(seconds) == list("ABCDEF") and all(len(s) == 6 for s in seconds.values())
+
+
 def test_time_interleaved_lengthens_short_blocks():
     calls = []
     ticks = itertools.count()
@@ -129,3 +140,78 @@ def test_benchmark_rows_and_table():
     assert "4 x 3" in table and "Keras GRU" in table and np.isfinite(rows[0].ratio["Keras GRU"])
     with pytest.raises(ValueError, match="variants"):
         bench.benchmark(variants=["cuDNN"])
+
+
+def _timing(variant, seconds, shape=(64, 9), mode="train"):
+    return bench.Timing(*shape, mode, variant, float(np.median(seconds)), list(seconds), {})
+
+
+def test_rows_round_trip_through_json_with_their_ratios():
+    rows = [_timing("fused", [1.0, 3.0, 2.0]), _timing("Keras GRU", [4.0, 4.0, 5.0]),
+            _timing("Keras GRU", [9.0], shape=(8, 3))]
+    back = bench.rows_from_json(bench.rows_to_json(rows))
+    assert [(r.variant, r.seconds, r.median_seconds) for r in back] == [
+        (r.variant, r.seconds, r.median_seconds) for r in rows]
+    assert back[0].ratio == {"Keras GRU": 0.5} and back[2].ratio == {"Keras GRU": 1.0}
+
+
+def test_ratio_spread_is_taken_round_by_round():
+    rows = [_timing("fused", [1.0, 4.0, 3.0]), _timing("Keras GRU", [2.0, 2.0, 3.0])]
+    spread = bench.ratio_spread(rows, (64, 9), "fused", "Keras GRU")
+    assert spread == bench.Spread(1.0, 0.75, 1.5, 1, 1, 3)  # ratios 0.5, 2, 1
+    assert bench.ratio_spread(rows, (64, 9), "fused", "Keras GRU", rounds=slice(1, None, 2)) \
+        == bench.Spread(2.0, 2.0, 2.0, 0, 1, 1)
+    with pytest.raises(KeyError, match="no row"):
+        bench.ratio_spread(rows, (64, 9), "fused + XLA", "Keras GRU")
+
+
+def test_fastest_is_chosen_on_other_rounds_than_it_is_reported_on():
+    # "fused" wins the even rounds and "fused + XLA" the odd ones.
+    rows = [_timing("fused", [1.0, 9.0, 1.0, 9.0]), _timing("fused + XLA", [2.0, 1.0, 2.0, 1.0]),
+            _timing("Keras GRU", [4.0, 4.0, 4.0, 4.0]), _timing("eager loop", [0.1] * 4)]
+    assert bench.fastest(rows, "book", (64, 9)) == "fused"  # the eager loop is no family's
+    book, keras, spread = bench.family_ratio(rows, (64, 9))
+    assert (book, keras) == ("fused", "Keras GRU")
+    assert spread == bench.Spread(9 / 4, 9 / 4, 9 / 4, 0, 2, 2)  # measured on the odd rounds
+    with pytest.raises(KeyError, match="no Keras"):
+        bench.fastest(rows, "Keras", (64, 1000))
+
+
+def test_families_and_ladder_name_real_variants():
+    assert set(bench.LADDER) <= set(bench.FAMILIES["book"]) and bench.LADDER[-1] == "fused"
+    assert "Keras GRU, reset after + XLA" in bench.FAMILIES["Keras"]
+    assert not set(bench.FAMILIES["book"]) & set(bench.FAMILIES["Keras"])
+    assert set(bench.CHAPTER_VARIANTS) <= set(bench.VARIANTS)
+
+
+def test_the_command_line_writes_every_round_as_json(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    argv = ["--shapes", "4x3", "--variants", "fused", "Keras GRU, unrolled", "--modes", "train",
+            "--rounds", "2", "--repetitions", "1", "--warmup", "0", "--min-block-ms", "0",
+            "--units", "4", "--out", str(out)]
+    bench.main(argv)
+    stored, rows = bench.load_rows(out)
+    assert stored["command"] == "python -m grubook.bench " + " ".join(argv)
+    assert stored["settings"]["rounds"] == 2 and stored["settings"]["shapes"] == [[4, 3]]
+    assert [(r.variant, len(r.seconds)) for r in rows] == [("fused", 2),
+                                                           ("Keras GRU, unrolled", 2)]
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_unrolled_variants_are_left_out_of_long_sequences():
+    assert bench._timed_at(["Keras GRU, unrolled", "fused", "eager loop"], 33, 100) == ["fused",
+                                                                                     "eager loop"]
+    assert bench._timed_at(["Keras GRU, unrolled", "eager loop"], 9, 5) == ["Keras GRU, unrolled"]
+
+
+def test_ratio_verdict_carries_its_sign_test():
+    assert bench.Spread(0.5, 0.4, 0.9, 10, 0, 10).p_value == pytest.approx(2 / 2**10)
+    assert [bench.sign(bench.Spread(1, 1, 1, f, 10 - f, 10)) for f in (10, 8, 2, 1)] == \
+        [-1, 0, 0, 1]
+    assert bench.ratio_verdict(bench.Spread(0.5, 0.4, 0.9, 10, 0, 10)) == \
+        "faster in 10 of 10 rounds (sign test p = 0.002)"
+    assert bench.ratio_verdict(bench.Spread(1.5, 1.1, 2.0, 1, 9, 10)).startswith(
+        "slower in 9 of 10 rounds (sign test p = 0.021")
+    # 8 of 10 is not enough at the 5 % level: p = 2 * 56 / 1024 = 0.11
+    assert bench.ratio_verdict(bench.Spread(0.8, 0.6, 1.1, 8, 2, 10)) == \
+        "not told apart: faster in 8 of 10 rounds (sign test p = 0.11)"

@@ -35,11 +35,21 @@ def test_matches_reference(reset_after, unroll, jit_compile):
     np.testing.assert_allclose(got, want, atol=1e-5)
 
 
-@pytest.mark.parametrize("reset_after", [False, True])
+LEVERS = [  # (reset_after, the layer's changes switched off)
+    (False, {}),
+    (False, {"hoist": False, "fuse_gates": False, "hand_gradient": False}),
+    (False, {"fuse_gates": False, "hand_gradient": False}),
+    (False, {"hand_gradient": False}),
+    (True, {}),
+    (True, {"hoist": False}),
+]
+
+
+@pytest.mark.parametrize("reset_after, levers", LEVERS)
 @pytest.mark.parametrize("unroll", [True, False])
 @pytest.mark.parametrize("for_gradient", [True, False])
-def test_float64_gradients_match_the_book_cell(reset_after, unroll, for_gradient):
-    """The hand-written backward pass equals TensorFlow's gradient of the book's cell."""
+def test_float64_gradients_match_the_book_cell(reset_after, levers, unroll, for_gradient):
+    """With every change on or some off, outputs' gradients equal the book cell's."""
     rng = np.random.default_rng(2)
     params = random_params(2, 4, rng, reset_after=reset_after)
     x = tf.constant(rng.normal(size=(3, 6, 2)))
@@ -65,7 +75,8 @@ def test_float64_gradients_match_the_book_cell(reset_after, unroll, for_gradient
         loss = tf.reduce_sum(tf.stack(states, axis=1) * target)
     want = tape.gradient(loss, [x, h0, cell.kernel, cell.recurrent_kernel, cell.bias])
     got = loss_of(lambda: fused_gru_sequence(x, h0, *weights, reset_after=reset_after,
-                                             unroll=unroll, for_gradient=for_gradient))
+                                             unroll=unroll, for_gradient=for_gradient,
+                                             **levers))
     for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g.numpy(), w.numpy(), atol=1e-10)
 
@@ -155,3 +166,38 @@ def test_bad_arguments():
         build_adder(4, cell="fused", jit_compile="yes")
     with pytest.raises(ValueError, match="cell"):
         build_adder(4, cell="cudnn")
+
+
+def test_the_changes_switched_off_are_really_off():
+    """Each switch changes the graph: more products, or TensorFlow's gradient."""
+    rng = np.random.default_rng(5)
+    params = random_params(2, 3, rng)
+    x = tf.constant(rng.normal(size=(2, 4, 2)).astype(np.float32))
+
+    def count(op_types, **levers):
+        layer = _layer(params, False, unroll=True, **levers)
+        graph = tf.function(lambda x: layer(x, training=True)).get_concrete_function(x).graph
+        return sum(op.type in op_types for op in graph.get_operations())
+
+    products = ("MatMul", "BatchMatMulV2")
+    assert count(products) == 1 + 2 * 4  # one hoisted projection, two products per step
+    assert count(products, fuse_gates=False, hand_gradient=False) == 1 + 3 * 4
+    assert count(products, hoist=False, hand_gradient=False) == 4 + 2 * 4
+    assert count(("IdentityN",)) >= 1  # tf.custom_gradient
+    assert count(("IdentityN",), hand_gradient=False) == 0
+
+
+def test_switches_refuse_what_they_cannot_do():
+    with pytest.raises(ValueError, match="hand_gradient=True needs"):
+        FusedGRU(3, fuse_gates=False, hand_gradient=True)
+    with pytest.raises(ValueError, match="hand_gradient=True needs"):
+        FusedGRU(3, reset_after=True, hand_gradient=True)
+    with pytest.raises(ValueError, match="hand_gradient must be"):
+        FusedGRU(3, hand_gradient="yes")
+    with pytest.raises(ValueError, match="fuse_gates=False"):
+        FusedGRU(3, reset_after=True, fuse_gates=False)
+    with pytest.raises(TypeError, match="hoist"):
+        FusedGRU(3, hoist=1)
+    layer = FusedGRU(3, hoist=False, hand_gradient=False)
+    config = FusedGRU.from_config(layer.get_config()).get_config()
+    assert (config["hoist"], config["fuse_gates"], config["hand_gradient"]) == (False, True, False)

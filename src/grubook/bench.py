@@ -32,18 +32,28 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from grubook._checks import check_int, check_positive_int
-from grubook.cell import copy_weights_from_keras, get_params, set_params
+from grubook.cell import get_params, set_params
 from grubook.data import addition_batch
+from grubook.fused import DEFAULT_UNROLL_LIMIT
 from grubook.model import build_adder
+from grubook.reference import flip_update_gate
+from grubook.stats import mcnemar_exact
 
 __all__ = [
+    "Variant",
+    "MODELS",
+    "VARIANT_SPECS",
     "VARIANTS",
+    "CHAPTER_VARIANTS",
+    "LADDER",
+    "FAMILIES",
     "MODES",
     "DEFAULT_SHAPES",
     "BASELINES",
@@ -62,12 +72,80 @@ __all__ = [
     "xla_loop_buffers",
     "benchmark",
     "format_table",
+    "rows_to_json",
+    "rows_from_json",
+    "load_rows",
+    "Spread",
+    "ratio_spread",
+    "sign",
+    "ratio_verdict",
+    "fastest",
+    "family_ratio",
     "parse_shape",
     "parse_args",
     "main",
 ]
 
-VARIANTS = (
+@dataclass(frozen=True)
+class Variant:
+    """How one version of the adder runs.
+
+    ``model`` is a key of :data:`MODELS`; ``runtime`` is ``"eager"``,
+    ``"function"`` (``tf.function``) or ``"xla"`` (``tf.function`` with
+    ``jit_compile=True``); ``loop`` runs :func:`loop_sequence` over the
+    model's cell instead of the model's layer; ``unrolled`` variants are
+    timed only on sequences of at most ``DEFAULT_UNROLL_LIMIT`` steps.
+    """
+
+    model: str
+    runtime: str
+    loop: bool = False
+    unrolled: bool = False
+
+
+_OFF = {"hoist": False, "fuse_gates": False, "unroll": False, "hand_gradient": False}
+MODELS = {
+    "book": ("custom", False, {}),
+    "book, unrolled": ("custom", False, {"unroll": True}),
+    "book, reset after": ("custom", True, {}),
+    "fused: all off": ("fused", False, _OFF),
+    "fused: + hoisted": ("fused", False, {**_OFF, "hoist": True}),
+    "fused: + fused gates": ("fused", False, {**_OFF, "hoist": True, "fuse_gates": True}),
+    "fused: + unrolled": ("fused", False, {"unroll": True, "hand_gradient": False}),
+    "fused": ("fused", False, {}),
+    "fused, reset after": ("fused", True, {}),
+    "keras": ("keras", False, {}),
+    "keras, unrolled": ("keras", False, {"unroll": True}),
+    "keras, reset after": ("keras", True, {}),
+}
+"""Model key -> (``build_adder`` cell, ``reset_after``, ``layer_options``)."""
+
+
+def _both_runtimes(name: str, model: str, unrolled: bool = False) -> dict[str, Variant]:
+    """``name`` in a plain ``tf.function`` and ``name + XLA``."""
+    return {name: Variant(model, "function", unrolled=unrolled),
+            f"{name} + XLA": Variant(model, "xla", unrolled=unrolled)}
+
+
+VARIANT_SPECS: dict[str, Variant] = {
+    "eager loop": Variant("book", "eager", loop=True),
+    "tf.function loop": Variant("book", "function", loop=True),
+    **_both_runtimes("RNN(GRUCell)", "book"),
+    **_both_runtimes("RNN(GRUCell), unrolled", "book, unrolled", unrolled=True),
+    **_both_runtimes("fused: all off", "fused: all off"),
+    **_both_runtimes("fused: + hoisted", "fused: + hoisted"),
+    **_both_runtimes("fused: + fused gates", "fused: + fused gates"),
+    **_both_runtimes("fused: + unrolled", "fused: + unrolled", unrolled=True),
+    **_both_runtimes("fused", "fused"),
+    **_both_runtimes("fused, reset after", "fused, reset after"),
+    **_both_runtimes("Keras GRU", "keras"),
+    **_both_runtimes("Keras GRU, unrolled", "keras, unrolled", unrolled=True),
+    **_both_runtimes("Keras GRU, reset after", "keras, reset after"),
+}
+"""Every version the harness can time, by name."""
+
+VARIANTS = tuple(VARIANT_SPECS)
+CHAPTER_VARIANTS = (
     "eager loop",
     "tf.function loop",
     "RNN(GRUCell)",
@@ -76,6 +154,15 @@ VARIANTS = (
     "Keras GRU",
     "Keras GRU + XLA",
 )
+"""The seven versions the chapter introduces one by one."""
+LADDER = ("fused: all off", "fused: + hoisted", "fused: + fused gates", "fused: + unrolled",
+          "fused")
+"""The fused layer's changes switched on one at a time (each rung adds one)."""
+FAMILIES = {
+    "book": tuple(v for v in VARIANTS if v.startswith("fused")),
+    "Keras": tuple(v for v in VARIANTS if v.startswith("Keras GRU")),
+}
+"""The book's fast layer and ``keras.layers.GRU``, each in all its settings."""
 MODES = ("forward", "train")
 DEFAULT_SHAPES = ((64, 9), (64, 1000), (4096, 9))
 """(batch, time steps): the training shape, long numbers, a large batch."""
@@ -88,16 +175,6 @@ EAGER_MAX_STEPS = 100
 """By default the eager loop is timed only on sequences of at most this many steps."""
 CHECK_STEPS = 50
 """Longest sequence :func:`benchmark` checks on (longer than the fused layer unrolls)."""
-
-_MODEL_CELL = {
-    "eager loop": "custom",
-    "tf.function loop": "custom",
-    "RNN(GRUCell)": "custom",
-    "fused": "fused",
-    "fused + XLA": "fused",
-    "Keras GRU": "keras",
-    "Keras GRU + XLA": "keras",
-}
 
 
 @contextmanager
@@ -168,34 +245,57 @@ def loop_sequence(cell, inputs):
     return tf.transpose(states.stack(), (1, 0, 2))
 
 
-def build_variant_models(
-    units: int = 16, reset_after: bool = False, seed: int = 0
-) -> dict:
-    """One adder per cell type, ``{"custom", "fused", "keras"}``, all with the same weights.
+def _models_needed(variants) -> list[str]:
+    """The :data:`MODELS` keys ``variants`` run on, with each convention's reference."""
+    needed = {VARIANT_SPECS[v].model for v in variants} | {"book"}
+    if any(MODELS[m][1] for m in needed):
+        needed.add("book, reset after")
+    return [m for m in MODELS if m in needed]
 
-    The Keras GRU keeps the old state with weight z, the book with 1 - z, so
-    its weights are the book's with the z-block negated
-    (``grubook.reference.flip_update_gate``).
+
+def _reference_model(model: str) -> str:
+    """The model whose eager loop ``model`` is checked against (same convention)."""
+    return "book, reset after" if MODELS[model][1] else "book"
+
+
+def build_variant_models(units: int = 16, seed: int = 0, variants=VARIANTS) -> dict:
+    """The adders ``variants`` run on, keyed as :data:`MODELS`, with the same weights.
+
+    Each convention (reset before or after the product) gets the weights of
+    a seeded ``keras.layers.GRU``; the book's cells take them with the z-block
+    negated (the Keras GRU keeps the old state with weight z, the book with
+    1 - z; ``grubook.reference.flip_update_gate``). All share one readout.
     """
+    variants = _check_variants(variants)
     models = {
-        c: build_adder(units, cell=c, reset_after=reset_after, seed=seed)
-        for c in ("custom", "fused", "keras")
+        m: build_adder(units, cell=cell, reset_after=after, seed=seed, layer_options=options)
+        for m, (cell, after, options) in MODELS.items() if m in _models_needed(variants)
     }
-    book_cell = models["custom"].get_layer("gru").cell
-    copy_weights_from_keras(book_cell, models["keras"].get_layer("gru"))
-    set_params(models["fused"].get_layer("gru"), get_params(book_cell))
-    readout = models["custom"].get_layer("readout").get_weights()
-    models["keras"].get_layer("readout").set_weights(readout)
-    models["fused"].get_layer("readout").set_weights(readout)
+    readout = models["book"].get_layer("readout").get_weights()
+    for reset_after in (False, True):
+        source = build_adder(units, cell="keras", reset_after=reset_after, seed=seed)
+        params = get_params(source.get_layer("gru").cell)
+        for m, model in models.items():
+            if MODELS[m][1] == reset_after:
+                keras_side = MODELS[m][0] == "keras"
+                set_params(_gru_of(model), flip_update_gate(params) if not keras_side
+                           else params)
+                model.get_layer("readout").set_weights(readout)
     return models
 
 
+def _gru_of(model):
+    """The cell holding a model's GRU weights (the layer itself for ``FusedGRU``)."""
+    layer = model.get_layer("gru")
+    return getattr(layer, "cell", layer)
+
+
 def _forward_function(
-    variant: str, models: dict, training: bool = True
+    spec: Variant, models: dict, training: bool = True
 ) -> Callable:
-    """``x (B, T, 2) -> probabilities (B, T, 1)`` for ``variant``, not yet compiled."""
-    model = models[_MODEL_CELL[variant]]
-    if variant in ("eager loop", "tf.function loop"):
+    """``x (B, T, 2) -> probabilities (B, T, 1)`` as ``spec`` says, not yet compiled."""
+    model = models[spec.model]
+    if spec.loop:
         cell, readout = model.get_layer("gru").cell, model.get_layer("readout")
         return lambda x: readout(loop_sequence(cell, x))
     return lambda x: model(x, training=training)
@@ -215,8 +315,8 @@ def make_runner(
     _check_variants([variant])
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    forward = _forward_function(variant, models, training=mode == "train")
-    variables = models[_MODEL_CELL[variant]].trainable_variables
+    forward = _forward_function(VARIANT_SPECS[variant], models, training=mode == "train")
+    variables = models[VARIANT_SPECS[variant].model].trainable_variables
     if mode == "forward":
         function = forward
     else:
@@ -231,13 +331,40 @@ def make_runner(
             optimizer.apply_gradients(zip(gradients, variables, strict=True))
             return loss
 
-    if variant == "eager loop":
+    runtime = VARIANT_SPECS[variant].runtime
+    if runtime == "eager":
         run = function
     else:
-        run = tf.function(function, jit_compile=variant.endswith("+ XLA"))
+        run = tf.function(function, jit_compile=runtime == "xla")
     if mode == "forward":
         return lambda x, y: run(x)
     return run
+
+
+def _outputs_and_gradients(spec: Variant, models: dict, x, y) -> list[np.ndarray]:
+    """The outputs ``(B, T, 1)`` and the loss's gradients, in the book's convention.
+
+    Keras's gradients of the z-block are sign-flipped back, as its weights are.
+    """
+    forward = _forward_function(spec, models)
+    variables = models[spec.model].trainable_variables
+
+    def compute(x, y):
+        with tf.GradientTape() as tape:
+            probabilities = forward(x)
+            loss = tf.reduce_mean(keras.losses.binary_crossentropy(y, probabilities))
+        return probabilities, tape.gradient(loss, variables)
+
+    if spec.runtime != "eager":
+        compute = tf.function(compute, jit_compile=spec.runtime == "xla")
+    with _quiet_retracing():
+        probabilities, gradients = compute(x, y)
+    gradients = [g.numpy() for g in gradients]
+    if MODELS[spec.model][0] == "keras":  # back to the book's convention
+        units = gradients[1].shape[0]
+        for g in gradients[:3]:
+            g[..., :units] *= -1.0
+    return [probabilities.numpy(), *gradients]
 
 
 def check_variants(
@@ -247,48 +374,42 @@ def check_variants(
 
     Every variant's outputs on ``x`` ``(B, T, 2)`` and its gradients of the
     loss against ``y`` ``(B, T, 1)`` (Keras's with the z-block sign flipped
-    back to the book's convention) must match the eager loop's within
-    ``atol``. Returns the largest difference; raises ``AssertionError`` if
-    it exceeds ``atol``.
+    back to the book's convention) must match those of the eager loop over
+    the book's cell in the same convention (reset before or after the
+    product) within ``atol``. Variants that unroll are checked only if
+    ``x`` is short enough for them to be timed. Returns the largest
+    difference; raises ``AssertionError`` if it exceeds ``atol``.
     """
     variants = _check_variants(variants)
     x, y = tf.constant(x), tf.constant(y)
-    results = {}
-    for variant in ("eager loop", *variants):
-        forward = _forward_function(variant, models)
-        model = models[_MODEL_CELL[variant]]
-
-        def outputs_and_gradients(x, y, forward=forward, model=model):
-            with tf.GradientTape() as tape:
-                probabilities = forward(x)
-                loss = tf.reduce_mean(
-                    keras.losses.binary_crossentropy(y, probabilities)
-                )
-            return probabilities, tape.gradient(loss, model.trainable_variables)
-
-        if variant != "eager loop":
-            outputs_and_gradients = tf.function(
-                outputs_and_gradients, jit_compile=variant.endswith("+ XLA")
-            )
-        with _quiet_retracing():
-            probabilities, gradients = outputs_and_gradients(x, y)
-        gradients = [g.numpy() for g in gradients]
-        if _MODEL_CELL[variant] == "keras":  # back to the book's convention
-            units = gradients[1].shape[0]
-            for g in gradients[:3]:
-                g[..., :units] *= -1.0
-        results[variant] = [probabilities.numpy(), *gradients]
-    worst = 0.0
-    for variant in variants:
-        for got, want in zip(
-            results[variant], results["eager loop"], strict=True
-        ):
-            worst = max(worst, float(np.max(np.abs(got - want))))
+    references, worst = {}, 0.0
+    for variant in _timed_at(variants, x.shape[1], eager_max_steps=x.shape[1]):
+        spec = VARIANT_SPECS[variant]
+        reference = _reference_model(spec.model)
+        if reference not in references:
+            loop = Variant(reference, "eager", loop=True)
+            references[reference] = _outputs_and_gradients(loop, models, x, y)
+        got = _outputs_and_gradients(spec, models, x, y)
+        for a, b in zip(got, references[reference], strict=True):
+            worst = max(worst, float(np.max(np.abs(a - b))))
     if worst > atol:
         raise AssertionError(
             f"the variants differ by {worst:.2e}, more than atol={atol:g}"
         )
     return worst
+
+
+def _timed_at(variants, steps: int, eager_max_steps: int) -> list[str]:
+    """The ``variants`` timed on sequences of ``steps`` steps.
+
+    The eager loop only up to ``eager_max_steps``; variants that unroll only
+    up to ``DEFAULT_UNROLL_LIMIT`` (beyond, their graphs grow with the length).
+    """
+    return [
+        v for v in variants
+        if (VARIANT_SPECS[v].runtime != "eager" or steps <= eager_max_steps)
+        and (not VARIANT_SPECS[v].unrolled or steps <= DEFAULT_UNROLL_LIMIT)
+    ]
 
 
 def time_interleaved(
@@ -298,6 +419,7 @@ def time_interleaved(
     warmup: int = 2,
     min_block_seconds: float = 0.0,
     clock: Callable[[], float] = time.perf_counter,
+    order_seed: int | None = None,
 ) -> dict[str, list[float]]:
     """Seconds per call of each function, timed in interleaved blocks.
 
@@ -309,6 +431,9 @@ def time_interleaved(
     extra call if ``warmup`` < 2): on a busy machine a block much shorter
     than the scheduler's time slice measures the scheduler, not the code.
     Python's garbage collector is paused while timing, as ``timeit`` does.
+    With ``order_seed`` (an int) every round takes the functions in a fresh
+    random order, so that no function always runs just after the same one
+    or at the same point of a round; None keeps the given order.
     Returns, for each name, one mean time per call for every round (a list
     of ``rounds`` floats); take their median.
     """
@@ -343,12 +468,15 @@ def time_interleaved(
                 repetitions, math.ceil(min_block_seconds / max(once, 1e-9))
             )
     seconds = {name: [] for name in functions}
+    shuffle = None if order_seed is None else np.random.default_rng(order_seed).permutation
     gc_was_enabled = gc.isenabled()
     gc.collect()
     gc.disable()  # as timeit does: a collection inside one block would bias it
     try:
         for _ in range(rounds):
-            for name, function in functions.items():
+            names = list(functions)
+            for name in names if shuffle is None else [names[i] for i in shuffle(len(names))]:
+                function = functions[name]
                 start = clock()
                 for _ in range(calls[name]):
                     function()
@@ -440,12 +568,13 @@ def benchmark(
     loop is left out of shapes with more than ``eager_max_steps`` steps (it
     takes seconds per call there). ``models`` defaults to
     ``build_variant_models(units, seed=seed)``. ``min_block_seconds`` is
-    passed to :func:`time_interleaved`.
+    passed to :func:`time_interleaved`, and each round times the variants in
+    a random order drawn from ``seed``.
     """
     variants = _check_variants(variants)
     eager_max_steps = check_int(eager_max_steps, "eager_max_steps", minimum=0)
     models = (
-        build_variant_models(units, seed=seed) if models is None else models
+        build_variant_models(units, seed, variants) if models is None else models
     )
     shapes = [
         (check_positive_int(b, "batch"), check_positive_int(t, "steps"))
@@ -456,9 +585,7 @@ def benchmark(
             check_variants(models, *problems(8, steps, seed), variants)
     rows = []
     for batch, steps in shapes:
-        timed_here = [
-            v for v in variants if v != "eager loop" or steps <= eager_max_steps
-        ]
+        timed_here = _timed_at(variants, steps, eager_max_steps)
         x, y = (tf.constant(a) for a in problems(batch, steps, seed))
         for mode in modes:
             runners = {v: make_runner(v, mode, models) for v in timed_here}
@@ -472,6 +599,7 @@ def benchmark(
                     repetitions=repetitions,
                     warmup=warmup,
                     min_block_seconds=min_block_seconds,
+                    order_seed=seed,
                 )
             medians = {v: float(np.median(s)) for v, s in timed.items()}
             for v in timed_here:
@@ -486,14 +614,147 @@ def benchmark(
     return rows
 
 
+def rows_to_json(rows: list[Timing]) -> list[dict]:
+    """The rows as JSON-ready dicts (every round's seconds kept)."""
+    return [{"batch": r.batch, "steps": r.steps, "mode": r.mode, "variant": r.variant,
+             "seconds": r.seconds} for r in rows]
+
+
+def rows_from_json(records: list[dict]) -> list[Timing]:
+    """Rows back from :func:`rows_to_json`, medians and ratios recomputed.
+
+    Ratios are to each of :data:`BASELINES` timed at the same shape and mode.
+    """
+    medians = {(r["batch"], r["steps"], r["mode"], r["variant"]): float(np.median(r["seconds"]))
+               for r in records}
+    rows = []
+    for r in records:
+        key = (r["batch"], r["steps"], r["mode"])
+        ratio = {b: medians[(*key, r["variant"])] / medians[(*key, b)]
+                 for b in BASELINES if (*key, b) in medians}
+        rows.append(Timing(*key, r["variant"], medians[(*key, r["variant"])],
+                           list(r["seconds"]), ratio))
+    return rows
+
+
+def load_rows(path) -> tuple[dict, list[Timing]]:
+    """A stored benchmark (``python -m grubook.bench --out``): its fields and its rows."""
+    import json
+
+    with open(path) as file:
+        stored = json.load(file)
+    return stored, rows_from_json(stored["rows"])
+
+
+class Spread(NamedTuple):
+    """A ratio of two versions' times over the rounds that timed both.
+
+    ``median``, ``q1`` and ``q3`` are the median and quartiles of the
+    round-by-round ratios; ``faster`` and ``slower`` count the rounds with a
+    ratio below and above 1, of ``rounds`` in all.
+    """
+
+    median: float
+    q1: float
+    q3: float
+    faster: int
+    slower: int
+    rounds: int
+
+    @property
+    def p_value(self) -> float:
+        """The exact two-sided sign test of "neither is faster" over the rounds."""
+        return mcnemar_exact(self.faster, self.slower, "two-sided")
+
+
+def _row(rows: list[Timing], shape, mode: str, variant: str) -> Timing:
+    found = [r for r in rows if ((r.batch, r.steps), r.mode, r.variant) == (tuple(shape), mode,
+                                                                           variant)]
+    if not found:
+        raise KeyError(f"no row for {variant!r} {mode} at {shape}")
+    return found[0]
+
+
+def ratio_spread(rows: list[Timing], shape, variant: str, baseline: str, mode: str = "train",
+                 rounds=slice(None)) -> Spread:
+    """``variant``'s time over ``baseline``'s, round by round, at ``shape`` (batch, steps).
+
+    The two were timed in the same interleaved rounds, so each round gives
+    one ratio; ``rounds`` (a slice) picks the rounds used. Returns their
+    :class:`Spread`.
+    """
+    a = np.asarray(_row(rows, shape, mode, variant).seconds)[rounds]
+    b = np.asarray(_row(rows, shape, mode, baseline).seconds)[rounds]
+    ratios = a / b
+    q1, median, q3 = (float(q) for q in np.percentile(ratios, [25, 50, 75]))
+    return Spread(median, q1, q3, int(np.sum(ratios < 1)), int(np.sum(ratios > 1)), len(ratios))
+
+
+SELECTION_ROUNDS = slice(0, None, 2)
+"""The rounds that choose each family's fastest setting (even-numbered)."""
+REPORT_ROUNDS = slice(1, None, 2)
+"""The rounds that measure the chosen settings against each other (odd-numbered)."""
+
+
+def fastest(rows: list[Timing], family: str, shape, mode: str = "train") -> str:
+    """The fastest of a :data:`FAMILIES` family at ``shape``, by the selection rounds.
+
+    Chosen on :data:`SELECTION_ROUNDS` only, so that the rounds that then
+    compare the chosen settings (:func:`family_ratio`) did not pick them.
+    """
+    timed = [r for r in rows if r.variant in FAMILIES[family]
+             and ((r.batch, r.steps), r.mode) == (tuple(shape), mode)]
+    if not timed:
+        raise KeyError(f"no {family} variant timed in {mode} at {shape}")
+    return min(timed, key=lambda r: np.median(np.asarray(r.seconds)[SELECTION_ROUNDS])).variant
+
+
+def sign(spread: Spread, level: float = 0.05) -> int:
+    """-1 if the first version is faster (two-sided sign test p < ``level``), +1 if slower.
+
+    0 when the rounds do not tell the two apart.
+    """
+    if spread.p_value >= level:
+        return 0
+    return -1 if spread.faster > spread.slower else 1
+
+
+def ratio_verdict(spread: Spread, level: float = 0.05) -> str:
+    """How a ratio of times compares with 1, in words, with its sign test.
+
+    ``"faster in 10 of 10 rounds (sign test p = 0.002)"``, ``"slower in
+    ..."``, or ``"not told apart: faster in 6 of 10 rounds (sign test p =
+    0.75)"`` when :func:`sign` is 0.
+    """
+    p = spread.p_value
+    verdict = sign(spread, level)
+    if verdict:
+        word, count = ("faster", spread.faster) if verdict < 0 else ("slower", spread.slower)
+        return f"{word} in {count} of {spread.rounds} rounds (sign test p = {p:.2g})"
+    return (f"not told apart: faster in {spread.faster} of {spread.rounds} rounds "
+            f"(sign test p = {p:.2g})")
+
+
+def family_ratio(rows: list[Timing], shape, family: str = "book", baseline: str = "Keras",
+                 mode: str = "train") -> tuple[str, str, Spread]:
+    """The fastest of ``family`` against the fastest of ``baseline`` at ``shape``.
+
+    Returns both variants' names and the ratio's :class:`Spread` over
+    :data:`REPORT_ROUNDS`.
+    """
+    a, b = fastest(rows, family, shape, mode), fastest(rows, baseline, shape, mode)
+    return a, b, ratio_spread(rows, shape, a, b, mode, REPORT_ROUNDS)
+
+
 def format_table(rows: list[Timing]) -> str:
     """The rows as a text table: shape, mode, variant, median ms, ratios to the baselines."""
-    header = f"{'batch x steps':>14}  {'mode':<7}  {'variant':<16}  {'median ms':>10}"
+    width = max([len("variant"), *(len(r.variant) for r in rows)])
+    header = f"{'batch x steps':>14}  {'mode':<7}  {'variant':<{width}}  {'median ms':>10}"
     header += "".join(f"  {'/ ' + b:>18}" for b in BASELINES)
     lines = [header, "-" * len(header)]
     for row in rows:
         line = (
-            f"{f'{row.batch} x {row.steps}':>14}  {row.mode:<7}  {row.variant:<16}  "
+            f"{f'{row.batch} x {row.steps}':>14}  {row.mode:<7}  {row.variant:<{width}}  "
             f"{1e3 * row.median_seconds:>10.2f}"
         )
         line += "".join(
@@ -588,6 +849,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         "book's chapter does)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        help="also write every round's timings, the settings and the versions as JSON",
+    )
     args = parser.parse_args(argv)
     for name in ("units", "rounds", "repetitions"):
         if getattr(args, name) < 1:
@@ -629,6 +895,16 @@ def main(argv=None) -> None:
         f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}; "
         f"wall time {time.perf_counter() - start:.0f} s"
     )
+    if args.out:
+        from grubook.studies import write_results
+
+        fields = {
+            "settings": {key: value for key, value in vars(args).items() if key != "out"},
+            "xla_flags": os.environ.get("XLA_FLAGS", ""),
+            "cpus": os.cpu_count(),
+        }
+        write_results(args.out, "grubook.bench", argv, start, fields, rows_to_json(rows),
+                      "timings")
 
 
 if __name__ == "__main__":

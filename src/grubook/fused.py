@@ -172,43 +172,56 @@ def _fused_gradient(xs, h0, kernel, u_zr, u_h, trace, d_states, unroll):
     return d_xs, dh0, d_kernel, d_recurrent, tf.reduce_sum(d_proj, axis=(0, 1))
 
 
-def fused_gru_sequence(
-    inputs, h0, kernel, recurrent_kernel, bias, *, reset_after: bool = False, unroll="auto",
-    for_gradient: bool = True,
-):
-    """All states of the book's GRU over ``inputs`` ``(B, T, D)`` from ``h0`` ``(B, H)``.
+def _uses_hand_gradient(reset_after: bool, hoist: bool, fuse_gates: bool, hand_gradient) -> bool:
+    """Whether :func:`fused_gru_sequence` attaches :func:`_fused_gradient`.
 
-    Weights in Keras's layout (see the module docstring). Returns ``(B, T, H)``;
-    ``[:, t]`` is the state after reading ``inputs[:, t]``. ``unroll`` is
-    True, False or ``"auto"`` (see :func:`should_unroll`). With
-    ``reset_after=False`` the gradient is the hand-written
-    :func:`_fused_gradient`; with True, TensorFlow differentiates the loop
-    (which under XLA copies per-step buffers, slow for long sequences).
-    ``for_gradient=False`` (inference) keeps only the states, not the gates
-    the hand-written gradient needs; TensorFlow can still differentiate it.
+    ``hand_gradient`` is True, False or ``"auto"`` (True where it exists:
+    ``reset_after=False`` with hoisted projections and fused gates).
     """
-    inputs = tf.convert_to_tensor(inputs)
-    if inputs.shape.rank != 3:
-        raise ValueError(f"inputs must have rank 3 (batch, time, input_dim), got {inputs.shape}")
-    h0, kernel, recurrent_kernel, bias = (
-        tf.convert_to_tensor(a, dtype=inputs.dtype) for a in (h0, kernel, recurrent_kernel, bias)
-    )
-    unrolled = should_unroll(inputs.shape[1], unroll)
+    available = not reset_after and hoist and fuse_gates
+    if hand_gradient == "auto":
+        return available
+    if not isinstance(hand_gradient, (bool, np.bool_)):
+        raise ValueError(f"hand_gradient must be True, False or 'auto', got {hand_gradient!r}")
+    if hand_gradient and not available:
+        raise ValueError("hand_gradient=True needs reset_after=False, hoist=True and "
+                         "fuse_gates=True (the gradient is written for that step)")
+    return bool(hand_gradient)
+
+
+def _step_separate_gates(h, x_proj, u_z, u_r, u_h):
+    """One step with ``reset_after=False`` and a product and a sigmoid per gate.
+
+    ``h`` ``(B, H)``, ``x_proj`` ``(B, 3H)``; ``u_z``, ``u_r``, ``u_h``
+    ``(H, H)``. Returns the new state twice. The unfused form of
+    :func:`_step_reset_before`, kept to measure what fusing the gates buys.
+    """
+    x_z, x_r, x_h = tf.split(x_proj, 3, axis=1)
+    z = tf.sigmoid(x_z + tf.matmul(h, u_z))
+    r = tf.sigmoid(x_r + tf.matmul(h, u_r))
+    h_tilde = tf.tanh(x_h + tf.matmul(r * h, u_h))
+    h_new = h + z * (h_tilde - h)
+    return h_new, h_new
+
+
+def _projected_step(recurrent_kernel, bias, reset_after: bool, fuse_gates: bool):
+    """``(input bias (3H,), step(h (B, H), x_proj (B, 3H)) -> (h, h))`` for autodiff."""
     units = recurrent_kernel.shape[0]
-    if not (reset_after or for_gradient):
-        x_proj = tf.matmul(tf.transpose(inputs, (1, 0, 2)), kernel) + bias  # (T, B, 3H)
-        u_zr, u_h = tf.split(recurrent_kernel, [2 * units, units], axis=1)
-        _, states = _scan(lambda h, x: _step_reset_before(h, x, u_zr, u_h, trace=False),
-                          x_proj, h0, unrolled)
-        return tf.transpose(states, (1, 0, 2))
+    input_bias, candidate_bias = _split_biases(bias, units, reset_after)
     if reset_after:
-        input_bias, candidate_bias = _split_biases(bias, units, reset_after)
-        x_proj = tf.matmul(tf.transpose(inputs, (1, 0, 2)), kernel) + input_bias  # (T, B, 3H)
-        _, states = _scan(
-            lambda h, x: _step_reset_after(h, x, recurrent_kernel, candidate_bias),
-            x_proj, h0, unrolled,
-        )
-        return tf.transpose(states, (1, 0, 2))
+        if not fuse_gates:
+            raise ValueError("fuse_gates=False is measured for reset_after=False only")
+        return input_bias, lambda h, x: _step_reset_after(h, x, recurrent_kernel, candidate_bias)
+    if fuse_gates:
+        u_zr, u_h = tf.split(recurrent_kernel, [2 * units, units], axis=1)
+        return input_bias, lambda h, x: _step_reset_before(h, x, u_zr, u_h, trace=False)
+    u_z, u_r, u_h = tf.split(recurrent_kernel, 3, axis=1)
+    return input_bias, lambda h, x: _step_separate_gates(h, x, u_z, u_r, u_h)
+
+
+def _with_hand_gradient(inputs, h0, kernel, recurrent_kernel, bias, unrolled: bool):
+    """The states ``(B, T, H)``, with :func:`_fused_gradient` as their gradient."""
+    units = recurrent_kernel.shape[0]
 
     @tf.custom_gradient
     def run(inputs, h0, kernel, recurrent_kernel, bias):
@@ -229,6 +242,48 @@ def fused_gru_sequence(
     return run(inputs, h0, kernel, recurrent_kernel, bias)
 
 
+def fused_gru_sequence(
+    inputs, h0, kernel, recurrent_kernel, bias, *, reset_after: bool = False, unroll="auto",
+    for_gradient: bool = True, hoist: bool = True, fuse_gates: bool = True,
+    hand_gradient="auto",
+):
+    """All states of the book's GRU over ``inputs`` ``(B, T, D)`` from ``h0`` ``(B, H)``.
+
+    Weights in Keras's layout (see the module docstring). Returns ``(B, T, H)``;
+    ``[:, t]`` is the state after reading ``inputs[:, t]``. ``unroll`` is
+    True, False or ``"auto"`` (see :func:`should_unroll`). With
+    ``reset_after=False`` the gradient is the hand-written
+    :func:`_fused_gradient`; with True, TensorFlow differentiates the loop
+    (which under XLA copies per-step buffers, slow for long sequences).
+    ``for_gradient=False`` (inference) keeps only the states, not the gates
+    the hand-written gradient needs; TensorFlow can still differentiate it.
+
+    The other switches turn the layer's changes off one by one, to measure
+    what each buys: ``hoist=False`` computes each step's input projection
+    inside the loop, ``fuse_gates=False`` gives each gate its own product
+    and sigmoid (``reset_after=False`` only), and ``hand_gradient`` (True,
+    False or ``"auto"``, see :func:`_uses_hand_gradient`) chooses between
+    the written-out gradient and TensorFlow's.
+    """
+    inputs = tf.convert_to_tensor(inputs)
+    if inputs.shape.rank != 3:
+        raise ValueError(f"inputs must have rank 3 (batch, time, input_dim), got {inputs.shape}")
+    h0, kernel, recurrent_kernel, bias = (
+        tf.convert_to_tensor(a, dtype=inputs.dtype) for a in (h0, kernel, recurrent_kernel, bias)
+    )
+    unrolled = should_unroll(inputs.shape[1], unroll)
+    if _uses_hand_gradient(reset_after, hoist, fuse_gates, hand_gradient) and for_gradient:
+        return _with_hand_gradient(inputs, h0, kernel, recurrent_kernel, bias, unrolled)
+    input_bias, step = _projected_step(recurrent_kernel, bias, reset_after, fuse_gates)
+    xs = tf.transpose(inputs, (1, 0, 2))  # time-major (T, B, D)
+    if hoist:  # all input projections in one product, before the loop
+        _, states = _scan(step, tf.matmul(xs, kernel) + input_bias, h0, unrolled)
+    else:
+        _, states = _scan(lambda h, x: step(h, tf.matmul(x, kernel) + input_bias), xs, h0,
+                          unrolled)
+    return tf.transpose(states, (1, 0, 2))
+
+
 @keras.saving.register_keras_serializable(package="grubook")
 class FusedGRU(keras.layers.Layer):
     """The book's GRU as one fast layer: ``(B, T, D)`` -> all states ``(B, T, H)``.
@@ -242,6 +297,9 @@ class FusedGRU(keras.layers.Layer):
         reset_after: as in ``grubook.cell.GRUCell``.
         unroll: True, False or ``"auto"`` (unroll static sequences of at most
             :data:`DEFAULT_UNROLL_LIMIT` steps).
+        hoist, fuse_gates, hand_gradient: the layer's other changes, all on
+            by default; switched off only to measure them (see
+            :func:`fused_gru_sequence`).
         jit_compile: compile the layer's computation (and its gradient) with
             XLA, even inside a ``tf.function`` that is not compiled.
         kernel_initializer, recurrent_initializer, bias_initializer: Keras
@@ -254,16 +312,26 @@ class FusedGRU(keras.layers.Layer):
         reset_after: bool = False,
         unroll="auto",
         jit_compile: bool = False,
+        hoist: bool = True,
+        fuse_gates: bool = True,
+        hand_gradient="auto",
         kernel_initializer="glorot_uniform",
         recurrent_initializer="orthogonal",
         bias_initializer="zeros",
         **kwargs,
     ):
         super().__init__(**kwargs)
-        for value, name in ((reset_after, "reset_after"), (jit_compile, "jit_compile")):
+        switches = ((reset_after, "reset_after"), (jit_compile, "jit_compile"), (hoist, "hoist"),
+                    (fuse_gates, "fuse_gates"))
+        for value, name in switches:
             if not isinstance(value, (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {value!r}")
         should_unroll(1, unroll)  # validates unroll
+        if reset_after and not fuse_gates:
+            raise ValueError("fuse_gates=False is measured for reset_after=False only")
+        _uses_hand_gradient(bool(reset_after), bool(hoist), bool(fuse_gates), hand_gradient)
+        self.levers = {"hoist": bool(hoist), "fuse_gates": bool(fuse_gates),
+                       "hand_gradient": hand_gradient}
         self.units = check_positive_int(units, "units")
         self.reset_after = bool(reset_after)
         self.unroll = unroll
@@ -288,6 +356,7 @@ class FusedGRU(keras.layers.Layer):
         return fused_gru_sequence(
             inputs, h0, kernel, recurrent_kernel, bias,
             reset_after=self.reset_after, unroll=self.unroll, for_gradient=for_gradient,
+            **self.levers,
         )
 
     def call(self, inputs, training=None):
@@ -311,6 +380,7 @@ class FusedGRU(keras.layers.Layer):
             "reset_after": self.reset_after,
             "unroll": self.unroll,
             "jit_compile": self.jit_compile,
+            **self.levers,
             "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
             "recurrent_initializer": keras.initializers.serialize(self.recurrent_initializer),
             "bias_initializer": keras.initializers.serialize(self.bias_initializer),

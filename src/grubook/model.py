@@ -46,13 +46,16 @@ def make_recurrent_layer(
     reset_after: bool,
     seed: int | None,
     jit_compile: bool = False,
+    layer_options: dict | None = None,
 ):
     """The adder's recurrent layer, returning the whole sequence ``(B, T, H)``.
 
     ``jit_compile`` (only with ``cell="fused"``) compiles the layer with XLA;
-    ``reset_after`` applies to the GRU cells only.
+    ``reset_after`` applies to the GRU cells only. ``layer_options`` go to
+    the layer's constructor (``keras.layers.RNN``, ``keras.layers.GRU`` or
+    ``FusedGRU``), for example ``{"unroll": True}``.
     """
-    init = _initializers(seed)
+    init = {**_initializers(seed), **(layer_options or {})}
     if jit_compile and cell != "fused":
         raise ValueError(
             f'jit_compile=True needs cell="fused", got cell={cell!r}'
@@ -76,9 +79,10 @@ def make_recurrent_layer(
         )
     if cell == "custom":
         return keras.layers.RNN(
-            GRUCell(units, reset_after=reset_after, **init),
+            GRUCell(units, reset_after=reset_after, **_initializers(seed)),
             return_sequences=True,
             name="gru",
+            **(layer_options or {}),
         )
     if cell == "keras":
         return keras.layers.GRU(
@@ -98,6 +102,7 @@ def build_adder(
     seed: int | None = None,
     jit_compile: bool = False,
     n_inputs: int = 2,
+    layer_options: dict | None = None,
 ) -> keras.Model:
     """A model from bit pairs ``(B, T, 2)`` to sum probabilities ``(B, T, 1)``.
 
@@ -113,6 +118,8 @@ def build_adder(
     (an int >= 0) makes the initial weights reproducible; ``None`` leaves
     them random. ``n_inputs`` is the number of input channels: 2 for bit
     pairs, 3 for the paused pairs of ``grubook.data.with_pauses``.
+    ``layer_options`` go to the recurrent layer (see
+    :func:`make_recurrent_layer`).
     """
     units = check_positive_int(units, "units")
     n_inputs = check_positive_int(n_inputs, "n_inputs")
@@ -137,7 +144,7 @@ def build_adder(
     )
     inputs = keras.Input(shape=(None, n_inputs), name="bit_pairs")
     states = make_recurrent_layer(
-        units, cell, bool(reset_after), seed, bool(jit_compile)
+        units, cell, bool(reset_after), seed, bool(jit_compile), layer_options
     )(inputs)
     outputs = keras.layers.Dense(
         1, activation="sigmoid", name="readout", **readout_init

@@ -678,9 +678,10 @@ def plot_speed(rows, baseline: str = "Keras GRU"):
     """Median time per call of each variant, one panel per shape (log scale).
 
     ``rows`` are ``grubook.bench.Timing`` records (``batch``, ``steps``,
-    ``mode``, ``variant``, ``median_seconds``). A dot plot: training steps
-    as circles, forward passes as squares (so that it reads in grey-scale),
-    and ``baseline``'s training time as a dashed line.
+    ``mode``, ``variant``, ``median_seconds``, ``seconds`` per round). A dot
+    plot: training steps as circles, forward passes as squares (so that it
+    reads in grey-scale), a bar from the first to the third quartile of the
+    rounds behind each, and ``baseline``'s training time as a dashed line.
     """
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
@@ -692,10 +693,13 @@ def plot_speed(rows, baseline: str = "Keras GRU"):
     labels = {"train": "training step", "forward": "forward pass"}
     for ax, (batch, steps) in zip(axes[0], shapes, strict=True):
         for j, mode in enumerate(("train", "forward")):
-            points = [(1e3 * r.median_seconds, variants.index(r.variant)) for r in rows
-                      if (r.batch, r.steps, r.mode) == (batch, steps, mode)]
+            timed = [r for r in rows if (r.batch, r.steps, r.mode) == (batch, steps, mode)]
+            points = [(1e3 * r.median_seconds, variants.index(r.variant)) for r in timed]
             if points:
                 style = series_style(j)
+                quartiles = 1e3 * np.percentile([r.seconds for r in timed], [25, 75], axis=1)
+                ax.hlines([y for _, y in points], *quartiles, color="black", linewidth=1.5,
+                          label="quartiles over rounds" if j == 0 else None)
                 ax.plot(*zip(*points, strict=True), linestyle="none", marker=style["marker"],
                         color=style["color"], markersize=8, markeredgecolor="black",
                         label=labels[mode])
