@@ -209,9 +209,9 @@ def test_ratio_verdict_carries_its_sign_test():
     assert [bench.sign(bench.Spread(1, 1, 1, f, 10 - f, 10)) for f in (10, 8, 2, 1)] == \
         [-1, 0, 0, 1]
     assert bench.ratio_verdict(bench.Spread(0.5, 0.4, 0.9, 10, 0, 10)) == \
-        "faster in 10 of 10 rounds (sign test p = 0.002)"
+        "faster in 10 of 10 rounds, p = 0.002"
     assert bench.ratio_verdict(bench.Spread(1.5, 1.1, 2.0, 1, 9, 10)).startswith(
-        "slower in 9 of 10 rounds (sign test p = 0.021")
+        "slower in 9 of 10 rounds, p = 0.021")
     # 8 of 10 is not enough at the 5 % level: p = 2 * 56 / 1024 = 0.11
     assert bench.ratio_verdict(bench.Spread(0.8, 0.6, 1.1, 8, 2, 10)) == \
-        "not told apart: faster in 8 of 10 rounds (sign test p = 0.11)"
+        "not told apart (8 of 10 faster, p = 0.11)"

@@ -1,8 +1,9 @@
 """The timing harness behind the speed chapter (``python -m grubook.bench --help``).
 
-Seven versions of the same GRU adder (the recurrent layer, then a
+Versions of the same GRU adder (the recurrent layer, then a
 ``Dense(1, sigmoid)`` readout at every step), which :func:`check_variants`
-proves compute the same outputs and gradients before any is timed:
+proves compute the same outputs and gradients before any is timed. The
+chapter's seven (:data:`CHAPTER_VARIANTS`):
 
     eager loop        a Python loop over time steps calling the book's cell, eager
     tf.function loop  the same Python code in ``tf.function`` (AutoGraph: a while loop)
@@ -12,12 +13,18 @@ proves compute the same outputs and gradients before any is timed:
     Keras GRU         ``keras.layers.GRU``, in ``tf.function``
     Keras GRU + XLA   the same, compiled with XLA
 
+and 17 more settings of them (:data:`VARIANT_SPECS`, 24 in all): Keras's GRU
+unrolled and reset-after, ``RNN(GRUCell)`` with XLA and unrolled, the fused
+layer reset-after, and the fused layer's changes switched on one at a time
+(:data:`LADDER`), each with and without XLA.
+
 Each is timed in two modes: ``forward`` (the model's outputs ``(B, T, 1)``)
 and ``train`` (forward, binary cross-entropy, gradient and an Adam update).
 Timing is *interleaved* (:func:`time_interleaved`): after a warm-up, every
-round times a block of repetitions of each variant in turn, A B C A B C ...,
-so that a slow minute on a shared machine hits every variant alike; the
-table reports medians over rounds and ratios taken in the same process.
+round times a block of repetitions of each variant in turn, in a random
+order per round, so that a slow minute on a shared machine hits every
+variant alike. Ratios are taken round by round (:func:`ratio_spread`), with
+their quartiles and a sign test (:class:`Spread`, :func:`ratio_verdict`).
 """
 
 from __future__ import annotations
@@ -722,17 +729,16 @@ def sign(spread: Spread, level: float = 0.05) -> int:
 def ratio_verdict(spread: Spread, level: float = 0.05) -> str:
     """How a ratio of times compares with 1, in words, with its sign test.
 
-    ``"faster in 10 of 10 rounds (sign test p = 0.002)"``, ``"slower in
-    ..."``, or ``"not told apart: faster in 6 of 10 rounds (sign test p =
-    0.75)"`` when :func:`sign` is 0.
+    ``"faster in 10 of 10 rounds, p = 0.002"``, ``"slower in ..."``, or
+    ``"not told apart (6 of 10 faster, p = 0.75)"`` when :func:`sign` is 0;
+    p is the two-sided sign test's.
     """
     p = spread.p_value
     verdict = sign(spread, level)
     if verdict:
         word, count = ("faster", spread.faster) if verdict < 0 else ("slower", spread.slower)
-        return f"{word} in {count} of {spread.rounds} rounds (sign test p = {p:.2g})"
-    return (f"not told apart: faster in {spread.faster} of {spread.rounds} rounds "
-            f"(sign test p = {p:.2g})")
+        return f"{word} in {count} of {spread.rounds} rounds, p = {p:.2g}"
+    return f"not told apart ({spread.faster} of {spread.rounds} faster, p = {p:.2g})"
 
 
 def family_ratio(rows: list[Timing], shape, family: str = "book", baseline: str = "Keras",
@@ -785,7 +791,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     """The command line of ``python -m grubook.bench``."""
     parser = argparse.ArgumentParser(
         prog="python -m grubook.bench",
-        description="Time seven versions of the same GRU adder in interleaved blocks.",
+        description="Time versions of the same GRU adder in interleaved blocks.",
     )
     parser.add_argument(
         "--shapes",

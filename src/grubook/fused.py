@@ -11,8 +11,13 @@ of a GRU step is not. :func:`fused_gru_sequence` therefore
    ``(r * h) @ U_h`` (``reset_after=False``) or uses the third block of one
    fused product ``h @ U`` (``reset_after=True``);
 3. runs the loop either unrolled (a Python loop over a static number of
-   steps, best for short sequences) or as a ``tf.while_loop`` over
-   time-major tensors (best for long ones).
+   steps, for short sequences) or as a ``tf.while_loop`` over time-major
+   tensors (for long ones);
+4. with ``reset_after=False``, differentiates it with a backward pass
+   through time written out by hand (:func:`_fused_gradient`).
+
+Each change can be switched off (``hoist``, ``fuse_gates``, ``unroll``,
+``hand_gradient``), to measure what it buys; chapter 6 does.
 
 It uses the book's convention (old state kept with weight ``1 - z``) and
 Keras's weight layout, so ``grubook.cell.get_params``, ``set_params`` and
