@@ -16,12 +16,14 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book build-stored test test-numerics lint notebooks compare student serve clean
+.PHONY: help setup book build-stored test test-numerics peers test-peers lint notebooks compare student serve clean
 
 help:
 	@echo "make book       set up, execute the notebooks and build the site into _build/html"
 	@echo "make test       set up, then lint, build the site from the stored outputs, run every test"
 	@echo "make test-numerics  strict nbval on every notebook under arithmetic changed on purpose"
+	@echo "make peers      install the optional PyTorch extra and time torch.nn.GRU (book/data/peers.json)"
+	@echo "make test-peers install the optional PyTorch extra and test the comparison with it"
 	@echo "make notebooks  re-execute every notebook in place (keeps stored outputs current)"
 	@echo "make compare    re-execute every notebook and list the stored outputs that changed"
 	@echo "make student    write the student edition (solutions removed) into student/"
@@ -85,6 +87,20 @@ test: lint build-stored
 # .ci/run runs it after `make test` rather than `make test` itself.
 test-numerics: setup
 	python -m grubook.perturb nbval $(NOTEBOOKS) -q
+
+# The optional peer (requirements-peers.txt): PyTorch's CPU build, installed
+# into the same virtual environment only by the two targets below.
+PEERS_STAMP := $(VENV)/.peers-installed
+$(PEERS_STAMP): requirements-peers.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-peers.txt
+	touch $@
+
+peers: setup $(PEERS_STAMP)
+	python -m grubook.peers --rounds 20 --out book/data/peers.json
+
+# GRUBOOK_REQUIRE_TORCH makes tests/test_peers.py fail, not skip, without torch.
+test-peers: setup $(PEERS_STAMP)
+	GRUBOOK_REQUIRE_TORCH=1 python -m pytest tests/test_peers.py -p no:cacheprovider
 
 notebooks: setup
 	python -m grubook.notebooks execute $(NOTEBOOKS)

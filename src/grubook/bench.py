@@ -168,8 +168,10 @@ LADDER = ("fused: all off", "fused: + hoisted", "fused: + fused gates", "fused: 
 FAMILIES = {
     "book": tuple(v for v in VARIANTS if v.startswith("fused")),
     "Keras": tuple(v for v in VARIANTS if v.startswith("Keras GRU")),
+    "PyTorch": ("torch GRU", "torch GRU, compiled"),
 }
-"""The book's fast layer and ``keras.layers.GRU``, each in all its settings."""
+"""The book's fast layer, ``keras.layers.GRU`` and ``torch.nn.GRU``, each in all
+its settings (PyTorch's are timed by ``grubook.peers``, an optional extra)."""
 MODES = ("forward", "train")
 DEFAULT_SHAPES = ((64, 9), (64, 1000), (4096, 9))
 """(batch, time steps): the training shape, long numbers, a large batch."""

@@ -1,0 +1,80 @@
+"""PyTorch's GRU beside the book's (the optional extra: make test-peers).
+
+Without PyTorch these tests are skipped, except under ``make test-peers``,
+which installs it and sets GRUBOOK_REQUIRE_TORCH so that a missing torch fails.
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import json  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+if os.environ.get("GRUBOOK_REQUIRE_TORCH"):
+    import torch  # noqa: E402
+else:
+    torch = pytest.importorskip("torch")
+
+from grubook import peers  # noqa: E402
+from grubook.reference import gru_sequence, random_params  # noqa: E402
+
+
+def _params(units=4, inputs=2, seed=0):
+    return random_params(inputs, units, np.random.default_rng(seed), reset_after=True)
+
+
+def test_the_weight_map_moves_and_flips_entries_and_inverts():
+    params = _params()
+    state = peers.torch_state(params)
+    assert state["weight_ih_l0"].shape == (12, 2) and state["weight_hh_l0"].shape == (12, 4)
+    assert state["bias_ih_l0"].shape == state["bias_hh_l0"].shape == (12,)
+    # PyTorch's r block is the book's r block; its z block is the book's negated
+    np.testing.assert_array_equal(state["weight_hh_l0"][:4], params.recurrent_kernel[:, 4:8].T)
+    np.testing.assert_array_equal(state["weight_hh_l0"][4:8], -params.recurrent_kernel[:, :4].T)
+    back = peers.book_gradients(state)
+    for got, want in zip(back, params, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_torch_adder_computes_the_books_reset_after_gru():
+    params = _params(units=5, seed=1)
+    readout = (np.random.default_rng(2).normal(size=(5, 1)), np.array([0.3]))
+    x = np.random.default_rng(3).integers(0, 2, size=(3, 7, 2)).astype(np.float32)
+    h = gru_sequence(x.astype(np.float64), np.zeros((3, 5)), params, reset_after=True).h
+    want = 1 / (1 + np.exp(-(h @ readout[0] + readout[1])))
+    adder = peers.torch_adder(params, readout)
+    got = adder.module(torch.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_check_torch_passes_and_catches_a_wrong_map(monkeypatch):
+    assert peers.check_torch(units=4, steps=5) < 1e-5
+    right = peers.torch_state
+
+    def swapped(params):  # r and z blocks exchanged: a plausible mistake
+        return {name: np.concatenate([z, r, n]) for name, (r, z, n) in
+                ((name, np.split(value, 3)) for name, value in right(params).items())}
+
+    monkeypatch.setattr(peers, "torch_state", swapped)
+    with pytest.raises(AssertionError, match="differs"):
+        peers.check_torch(units=4, steps=5)
+
+
+def test_torch_state_refuses_reset_before_weights():
+    params = random_params(2, 3, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="params must be reset-after"):
+        peers.torch_state(params)
+
+
+def test_the_command_line_times_both_sides_and_writes_json(tmp_path):
+    out = tmp_path / "peers.json"
+    peers.main(["--shapes", "4x3", "--rounds", "2", "--min-block-ms", "0", "--out", str(out)])
+    stored = json.loads(out.read_text())
+    assert stored["torch"] == torch.__version__ and stored["settings"]["rounds"] == 2
+    assert 0 <= stored["check_max_difference"] < 1e-5
+    variants = {row["variant"] for row in stored["rows"]}
+    assert set(peers.TORCH_VARIANTS) | {"fused + XLA", "Keras GRU"} <= variants
+    assert all(len(row["seconds"]) == 2 for row in stored["rows"])
