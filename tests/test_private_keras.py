@@ -1,0 +1,37 @@
+"""What chapter 6 reads from Keras's private modules (``keras.src``), pinned.
+
+Private code may change in any Keras release; these tests name the function
+that moved or changed when requirements.txt's Keras pin is raised.
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import importlib  # noqa: E402
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from grubook.model import build_adder  # noqa: E402
+
+
+def test_cudnn_needs_reset_after_and_no_unrolling():
+    rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")
+    supports = rnn._do_gru_arguments_support_cudnn
+    tanh, sigmoid = keras.activations.tanh, keras.activations.sigmoid
+    assert supports(tanh, sigmoid, unroll=False, use_bias=True, reset_after=True)
+    assert not supports(tanh, sigmoid, unroll=False, use_bias=True, reset_after=False)
+    assert not supports(tanh, sigmoid, unroll=True, use_bias=True, reset_after=True)
+    assert not supports(tanh, keras.activations.relu, unroll=False, use_bias=True,
+                        reset_after=True)
+
+
+def test_auto_jit_compile_is_off_on_a_cpu_only_machine():
+    trainer = importlib.import_module("keras.src.trainers.trainer")
+    assert callable(trainer.Trainer._resolve_auto_jit_compile)
+    assert callable(trainer.model_supports_jit)
+    model = build_adder(4, cell="keras", seed=0)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    if not tf.config.list_physical_devices("GPU"):
+        assert model.jit_compile is False
