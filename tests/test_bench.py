@@ -199,9 +199,9 @@ def test_the_command_line_writes_every_round_as_json(tmp_path, capsys):
 
 
 def test_unrolled_variants_are_left_out_of_long_sequences():
-    assert bench._timed_at(["Keras GRU, unrolled", "fused", "eager loop"], 33, 100) == ["fused",
+    assert bench.timed_at(["Keras GRU, unrolled", "fused", "eager loop"], 33, 100) == ["fused",
                                                                                      "eager loop"]
-    assert bench._timed_at(["Keras GRU, unrolled", "eager loop"], 9, 5) == ["Keras GRU, unrolled"]
+    assert bench.timed_at(["Keras GRU, unrolled", "eager loop"], 9, 5) == ["Keras GRU, unrolled"]
 
 
 def test_ratio_verdict_carries_its_sign_test():

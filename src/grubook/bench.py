@@ -46,7 +46,7 @@ import numpy as np
 import tensorflow as tf
 
 from grubook._checks import check_int, check_positive_int
-from grubook.cell import get_params, set_params
+from grubook.cell import GRUParams, get_params, set_params
 from grubook.data import addition_batch
 from grubook.fused import DEFAULT_UNROLL_LIMIT
 from grubook.model import build_adder
@@ -75,10 +75,12 @@ __all__ = [
     "build_variant_models",
     "make_runner",
     "check_variants",
+    "timed_at",
     "time_interleaved",
     "xla_loop_buffers",
     "benchmark",
     "format_table",
+    "timings_to_rows",
     "rows_to_json",
     "rows_from_json",
     "load_rows",
@@ -275,10 +277,10 @@ def build_variant_models(units: int = 16, seed: int = 0, variants=VARIANTS) -> d
     negated (the Keras GRU keeps the old state with weight z, the book with
     1 - z; ``grubook.reference.flip_update_gate``). All share one readout.
     """
-    variants = _check_variants(variants)
+    needed = _models_needed(_check_variants(variants))
     models = {
         m: build_adder(units, cell=cell, reset_after=after, seed=seed, layer_options=options)
-        for m, (cell, after, options) in MODELS.items() if m in _models_needed(variants)
+        for m, (cell, after, options) in MODELS.items() if m in needed
     }
     readout = models["book"].get_layer("readout").get_weights()
     for reset_after in (False, True):
@@ -370,9 +372,7 @@ def _outputs_and_gradients(spec: Variant, models: dict, x, y) -> list[np.ndarray
         probabilities, gradients = compute(x, y)
     gradients = [g.numpy() for g in gradients]
     if MODELS[spec.model][0] == "keras":  # back to the book's convention
-        units = gradients[1].shape[0]
-        for g in gradients[:3]:
-            g[..., :units] *= -1.0
+        gradients[:3] = flip_update_gate(GRUParams(*gradients[:3]))
     return [probabilities.numpy(), *gradients]
 
 
@@ -392,7 +392,7 @@ def check_variants(
     variants = _check_variants(variants)
     x, y = tf.constant(x), tf.constant(y)
     references, worst = {}, 0.0
-    for variant in _timed_at(variants, x.shape[1], eager_max_steps=x.shape[1]):
+    for variant in timed_at(variants, x.shape[1], eager_max_steps=x.shape[1]):
         spec = VARIANT_SPECS[variant]
         reference = _reference_model(spec.model)
         if reference not in references:
@@ -408,7 +408,7 @@ def check_variants(
     return worst
 
 
-def _timed_at(variants, steps: int, eager_max_steps: int) -> list[str]:
+def timed_at(variants, steps: int, eager_max_steps: int) -> list[str]:
     """The ``variants`` timed on sequences of ``steps`` steps.
 
     The eager loop only up to ``eager_max_steps``; variants that unroll only
@@ -594,7 +594,7 @@ def benchmark(
             check_variants(models, *problems(8, steps, seed), variants)
     rows = []
     for batch, steps in shapes:
-        timed_here = _timed_at(variants, steps, eager_max_steps)
+        timed_here = timed_at(variants, steps, eager_max_steps)
         x, y = (tf.constant(a) for a in problems(batch, steps, seed))
         for mode in modes:
             runners = {v: make_runner(v, mode, models) for v in timed_here}
@@ -610,17 +610,14 @@ def benchmark(
                     min_block_seconds=min_block_seconds,
                     order_seed=seed,
                 )
-            medians = {v: float(np.median(s)) for v, s in timed.items()}
-            for v in timed_here:
-                ratio = {
-                    b: medians[v] / medians[b]
-                    for b in BASELINES
-                    if b in medians
-                }
-                rows.append(
-                    Timing(batch, steps, mode, v, medians[v], timed[v], ratio)
-                )
+            rows += timings_to_rows(batch, steps, mode, timed)
     return rows
+
+
+def timings_to_rows(batch: int, steps: int, mode: str, timed: dict) -> list[Timing]:
+    """The rows of one shape and mode from :func:`time_interleaved`'s seconds per round."""
+    return rows_from_json([{"batch": batch, "steps": steps, "mode": mode, "variant": v,
+                            "seconds": seconds} for v, seconds in timed.items()])
 
 
 def rows_to_json(rows: list[Timing]) -> list[dict]:

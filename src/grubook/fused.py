@@ -181,8 +181,12 @@ def _uses_hand_gradient(reset_after: bool, hoist: bool, fuse_gates: bool, hand_g
     """Whether :func:`fused_gru_sequence` attaches :func:`_fused_gradient`.
 
     ``hand_gradient`` is True, False or ``"auto"`` (True where it exists:
-    ``reset_after=False`` with hoisted projections and fused gates).
+    ``reset_after=False`` with hoisted projections and fused gates). Also
+    refuses the one switch that exists only for the book's convention,
+    ``fuse_gates=False`` with ``reset_after=True``.
     """
+    if reset_after and not fuse_gates:
+        raise ValueError("fuse_gates=False is measured for reset_after=False only")
     available = not reset_after and hoist and fuse_gates
     if hand_gradient == "auto":
         return available
@@ -213,9 +217,7 @@ def _projected_step(recurrent_kernel, bias, reset_after: bool, fuse_gates: bool)
     """``(input bias (3H,), step(h (B, H), x_proj (B, 3H)) -> (h, h))`` for autodiff."""
     units = recurrent_kernel.shape[0]
     input_bias, candidate_bias = _split_biases(bias, units, reset_after)
-    if reset_after:
-        if not fuse_gates:
-            raise ValueError("fuse_gates=False is measured for reset_after=False only")
+    if reset_after:  # fuse_gates is True here (_uses_hand_gradient checked)
         return input_bias, lambda h, x: _step_reset_after(h, x, recurrent_kernel, candidate_bias)
     if fuse_gates:
         u_zr, u_h = tf.split(recurrent_kernel, [2 * units, units], axis=1)
@@ -332,8 +334,6 @@ class FusedGRU(keras.layers.Layer):
             if not isinstance(value, (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {value!r}")
         should_unroll(1, unroll)  # validates unroll
-        if reset_after and not fuse_gates:
-            raise ValueError("fuse_gates=False is measured for reset_after=False only")
         _uses_hand_gradient(bool(reset_after), bool(hoist), bool(fuse_gates), hand_gradient)
         self.levers = {"hoist": bool(hoist), "fuse_gates": bool(fuse_gates),
                        "hand_gradient": hand_gradient}

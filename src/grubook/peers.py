@@ -56,9 +56,15 @@ TF_VARIANTS = ("fused + XLA", "fused: + unrolled + XLA", "fused, reset after + X
 """The book's and Keras's fastest settings in the stored full run, timed beside PyTorch."""
 
 
-def _blocks(matrix, units: int):
-    """The z, r, h blocks of a Keras-layout (rows, 3H) matrix or (3H,) vector."""
-    return [matrix[..., i * units:(i + 1) * units] for i in range(3)]
+def _swap_gate_order(array, units: int) -> np.ndarray:
+    """Keras's gate blocks z, r, h of the last axis as PyTorch's r, z, n, or back.
+
+    ``array`` is (rows, 3H) or (3H,). Swapping the first two blocks is its
+    own inverse, so the same function maps both ways.
+    """
+    array = np.asarray(array)
+    first, second, third = (array[..., i * units:(i + 1) * units] for i in range(3))
+    return np.concatenate([second, first, third], axis=-1)
 
 
 def torch_state(params: GRUParams) -> dict[str, np.ndarray]:
@@ -75,16 +81,11 @@ def torch_state(params: GRUParams) -> dict[str, np.ndarray]:
                          f"got a bias of shape {np.shape(params.bias)}")
     keras_side = flip_update_gate(params)
     units = np.shape(params.recurrent_kernel)[0]
-
-    def torch_order(array):
-        z, r, h = _blocks(np.asarray(array), units)
-        return np.concatenate([r, z, h], axis=-1)
-
     return {
-        "weight_ih_l0": torch_order(keras_side.kernel).T,
-        "weight_hh_l0": torch_order(keras_side.recurrent_kernel).T,
-        "bias_ih_l0": torch_order(keras_side.bias[0]),
-        "bias_hh_l0": torch_order(keras_side.bias[1]),
+        "weight_ih_l0": _swap_gate_order(keras_side.kernel, units).T,
+        "weight_hh_l0": _swap_gate_order(keras_side.recurrent_kernel, units).T,
+        "bias_ih_l0": _swap_gate_order(keras_side.bias[0], units),
+        "bias_hh_l0": _swap_gate_order(keras_side.bias[1], units),
     }
 
 
@@ -95,14 +96,10 @@ def book_gradients(state: dict[str, np.ndarray]) -> GRUParams:
     flips signs, so gradients move back by the same map, inverted.
     """
     units = state["weight_hh_l0"].shape[1]
-
-    def keras_order(array):
-        r, z, h = (array[..., i * units:(i + 1) * units] for i in range(3))
-        return np.concatenate([z, r, h], axis=-1)
-
     keras_side = GRUParams(
-        keras_order(state["weight_ih_l0"].T), keras_order(state["weight_hh_l0"].T),
-        np.stack([keras_order(state["bias_ih_l0"]), keras_order(state["bias_hh_l0"])]),
+        _swap_gate_order(state["weight_ih_l0"].T, units),
+        _swap_gate_order(state["weight_hh_l0"].T, units),
+        np.stack([_swap_gate_order(state[name], units) for name in ("bias_ih_l0", "bias_hh_l0")]),
     )
     return flip_update_gate(keras_side)
 
@@ -212,7 +209,7 @@ def _timed_functions(batch: int, steps: int, units: int, seed: int) -> dict:
     ``steps``), with their own weights as ``bench.build_variant_models`` sets.
     """
     torch = _torch()
-    variants = bench._timed_at(TF_VARIANTS, steps, eager_max_steps=0)
+    variants = bench.timed_at(TF_VARIANTS, steps, eager_max_steps=0)
     models = bench.build_variant_models(units, seed, variants)
     book = models["book, reset after"]
     params = get_params(book.get_layer("gru").cell)
@@ -247,8 +244,7 @@ def benchmark(shapes=bench.DEFAULT_SHAPES, rounds: int = 20, units: int = 16, se
         with bench._quiet_retracing():
             timed = bench.time_interleaved(functions, rounds=rounds, order_seed=seed,
                                            min_block_seconds=min_block_seconds)
-        rows += bench.rows_from_json([{"batch": batch, "steps": steps, "mode": "train",
-                                       "variant": v, "seconds": s} for v, s in timed.items()])
+        rows += bench.timings_to_rows(batch, steps, "train", timed)
     return rows
 
 
