@@ -72,17 +72,40 @@ def binomial_tail(k: int, n: int, p: float, upper: bool) -> float:
     """P(X >= k) if ``upper`` else P(X <= k), for X ~ Binomial(n, p).
 
     ``k`` and ``n`` are ints with 0 <= k <= n, ``p`` a probability in [0, 1].
+    The terms fall away on both sides of the largest one in the tail
+    (binomial terms are log-concave), so the sum starts there and stops once
+    a term is below 1e-20 of the sum: a few hundred terms even at n = 30,000.
     """
     k, n = _check_counts(k, n)
     if not 0 <= p <= 1:
         raise ValueError(f"p must be in [0, 1], got {p}")
-    terms = range(k, n + 1) if upper else range(0, k + 1)
+    low, high = (k, n) if upper else (0, k)
     if p in (0, 1):
         certain = 0 if p == 0 else n  # X takes this value with probability 1
-        return float(certain in terms)
-    logs = [_log_binomial_term(i, n, p) for i in terms]
-    largest = max(logs)
-    return min(1.0, math.exp(largest) * math.fsum(math.exp(v - largest) for v in logs))
+        return float(low <= certain <= high)
+    peak = min(max(int((n + 1) * p), low), high)
+    odds = p / (1 - p)
+    up = _relative_terms(peak, high, lambda i: (n - i) / (i + 1) * odds)
+    down = _relative_terms(peak, low, lambda i: i / ((n - i + 1) * odds))
+    total = math.exp(_log_binomial_term(peak, n, p)) * math.fsum([1.0, *up, *down])
+    return min(1.0, total)
+
+
+def _relative_terms(start: int, stop: int, ratio) -> list[float]:
+    """Terms from ``start`` towards ``stop``, relative to the term at ``start``.
+
+    ``ratio(i)`` is term(i ± 1) / term(i); the walk stops at ``stop`` or
+    once a term is below 1e-20 of those before it (they only fall from there).
+    """
+    step = 1 if stop >= start else -1
+    terms, term, total = [], 1.0, 1.0
+    for i in range(start, stop, step):
+        term *= ratio(i)
+        terms.append(term)
+        total += term
+        if term < 1e-20 * total:
+            break
+    return terms
 
 
 def _bisect(tail, target: float, increasing: bool) -> float:
