@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from grubook.cell import copy_weights_from_keras
-from grubook.data import addition_batch
+from grubook.data import addition_batch, encode_pair
 from grubook.model import add, build_adder, predict_bits
 
 
@@ -63,12 +63,37 @@ def test_baselines_have_the_weights_of_their_cell():
     assert sizes["lstm"] == 4 * (2 * 16 + 16 * 16 + 16) + readout
 
 
-def test_add_returns_an_int_as_wide_as_the_sum_needs():
+def _hand_built_model():
+    """build_adder's custom cell holding the hand-built adder's weights (exact by design)."""
+    from grubook.analysis import hand_built_adder
+    from grubook.cell import set_params
+
+    params, readout = hand_built_adder()
+    model = build_adder(3, cell="custom", seed=0)
+    set_params(model.get_layer("gru").cell, params)
+    model.get_layer("readout").set_weights([readout.w[:, None], np.array([readout.b])])
+    return model
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(0, 0), (1, 1), (2**150 - 1, 1), (1, 2**150 - 1), (2**150 - 1, 2**150 - 1),
+     (2**200 - 1, 0), (12345678901234567890, 98765432109876543210), (5, 2**90)],
+)
+def test_add_decodes_every_bit_of_the_sum_carry_out_included(a, b):
+    """A model that adds exactly must give a + b: bit order, width and carry-out all count."""
+    result = add(_hand_built_model(), a, b)
+    assert type(result) is int
+    assert result == a + b
+
+
+def test_add_reads_what_the_model_writes():
+    """An untrained model's answer is its own bits, least significant first."""
     model = build_adder(seed=0)
-    a, b = 2**150 - 1, 2**150 - 1
-    result = add(model, a, b)
-    assert isinstance(result, int)
-    assert 0 <= result < 2 ** (max(a.bit_length(), b.bit_length()) + 1)
+    a, b = 2**40 + 12345, 987654321
+    bits = predict_bits(model, encode_pair(a, b)[None])[0]
+    assert bits.shape == (max(a.bit_length(), b.bit_length()) + 1,)
+    assert add(model, a, b) == sum(int(bit) << i for i, bit in enumerate(bits))
 
 
 def test_predict_bits_thresholds_probabilities():
