@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import json
 import multiprocessing
 
@@ -63,6 +64,91 @@ def test_plans_reject_what_they_cannot_run():
         studies.plan("baselines", [0])
     with pytest.raises(ValueError, match="lengths"):
         studies.plan("recipes", [0], lengths=[2])
+
+
+# --- The plans as the table gives them, against the chain of ifs it replaced ------------------
+
+
+def _plan_before_the_table(study, seeds, rates=None, steps=None, lengths=studies.STUDY_LENGTHS,
+                           pause=None):
+    """``studies.plan`` as it was written before the table, frozen here to compare."""
+    from grubook._checks import check_int
+
+    lengths = [check_int(n, "lengths[i]", minimum=4) for n in lengths]
+    if pause is not None and study != "pause-rates":
+        raise ValueError(f"pause is an option of pause-rates only, got study={study!r}")
+    rate_pause = max(studies.PAUSES) if pause is None else check_int(pause, "pause", minimum=1)
+    cells = ("custom", "simple_rnn", "lstm")
+
+    def task(cell, units, recipe, seed, learning_rate, lengths, pause=0, split="test"):
+        return {"cell": cell, "units": units, "recipe": recipe, "seed": seed,
+                "learning_rate": learning_rate, "steps": steps, "pause": pause,
+                "lengths": list(lengths), "split": split}
+
+    if study == "rates":
+        return [task(cell, 16, "first-exact", seed, rate, [])
+                for cell in cells for rate in studies.LEARNING_RATES for seed in seeds]
+    if study == "recipes":
+        return [task("custom", 16, recipe, seed, 1e-2, lengths)
+                for recipe in studies.RECIPES for seed in seeds]
+    if study == "baselines":
+        if rates is None:
+            raise ValueError("the baselines study needs rates={cell: rate}")
+        return [task(cell, 16, recipe, seed, rates[cell], lengths)
+                for cell in cells for recipe in ("first-exact", "decay-only") for seed in seeds]
+    if study == "long-baselines":
+        if rates is None:
+            raise ValueError("the long-baselines study needs rates={cell: rate}")
+        return [task(cell, 16, "decay-only", seed, rates[cell], lengths)
+                for cell in cells for seed in seeds]
+    if study in studies.NOISY_BASELINES:
+        if rates is None:
+            raise ValueError(f"the {study} study needs rates={{cell: rate}}")
+        cell = studies.NOISY_BASELINES[study]
+        return [task(cell, 16, recipe, seed, rates[cell], lengths)
+                for recipe in ("noise-only", "robust") for seed in seeds]
+    if study == "long-rates":
+        return [task(cell, 16, "decay-only", seed, rate, lengths, split="validation")
+                for cell in cells for rate in studies.LEARNING_RATES for seed in seeds]
+    if study == "pause-rates":
+        return [task(cell, 16, "first-exact", seed, rate, [], rate_pause)
+                for cell in cells for rate in studies.LEARNING_RATES[:3] for seed in seeds]
+    if study == "pauses":
+        if rates is None:
+            raise ValueError("the pauses study needs rates={cell: rate}")
+        return [task(cell, 16, "first-exact", seed, rates[cell], lengths, pause)
+                for cell in cells for pause in studies.PAUSES for seed in seeds]
+    if study == "sizes":
+        return [task("custom", units, "first-exact", seed, 1e-2, lengths)
+                for units in range(1, 9) for seed in seeds]
+    raise ValueError(f"study must be one of {studies.STUDIES}, got {study!r}")
+
+
+def _tasks_or_error(plan, *args):
+    """The tasks as ``(key, value)`` lists, in order, or the error's type and message."""
+    try:
+        return [list(task.items()) for task in plan(*args)]
+    except (ValueError, KeyError) as error:
+        return type(error).__name__, str(error)
+
+
+def test_the_table_gives_every_study_the_tasks_the_chain_of_ifs_gave():
+    assert tuple(studies.STUDY_PLANS) == studies.STUDIES
+    grid = itertools.product(
+        [*studies.STUDIES, "everything"],
+        [[3], [10, 11], list(studies.TEST_SEEDS)],
+        [None, {"custom": 0.01, "simple_rnn": 0.003, "lstm": 0.03}, {"custom": 0.1},
+         {"simple_rnn": 0.03}, {"lstm": 0.3}],
+        [None, 5],
+        [studies.STUDY_LENGTHS, [8], [8, 32, 128], [], [2]],
+        [None, 0, 16],
+    )
+    planned = 0
+    for args in grid:
+        expected = _tasks_or_error(_plan_before_the_table, *args)
+        assert _tasks_or_error(studies.plan, *args) == expected, args
+        planned += isinstance(expected, list)
+    assert planned > 300  # most combinations plan tasks, not only errors
 
 
 def test_design_and_test_seeds_are_disjoint():
@@ -210,8 +296,9 @@ def test_the_command_line_writes_one_json_file_with_its_provenance(tmp_path, cap
     assert len(result["rows"]) == 8 * 2 and result["wall_seconds"] > 0
     assert {row["units"] for row in result["rows"]} == set(range(1, 9))
     assert "16 tasks" in capsys.readouterr().out
-    with pytest.raises(ValueError, match="--seeds"):
+    with pytest.raises(SystemExit):
         studies.main(["sizes", "--seeds", "5-2", "--out", str(out)])
+    assert "argument --seeds" in capsys.readouterr().err
 
 
 def test_rows_group_by_fields_and_seeds_pair_up():
