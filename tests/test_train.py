@@ -185,3 +185,16 @@ def test_build_adder_takes_the_number_of_input_channels():
     assert build_adder(4, n_inputs=3, seed=0).input_shape == (None, None, 3)
     with pytest.raises(ValueError, match="n_inputs must be an int >= 1"):
         build_adder(4, n_inputs=0)
+
+
+def test_the_command_takes_a_range_of_seeds(capsys):
+    """``--seeds`` names seeds (as in every other command), not how many."""
+    from grubook.train import main
+
+    main(["--seeds", "3-4", "--steps", "1", "--units", "2"])
+    rows = capsys.readouterr().out.splitlines()
+    assert [row.split()[0] for row in rows[1:3]] == ["3", "4"]
+    assert rows[-1].startswith("converged: ") and " of 2 seeds" in rows[-1]
+    with pytest.raises(SystemExit):
+        main(["--seeds", "ten"])
+    assert "argument --seeds" in capsys.readouterr().err

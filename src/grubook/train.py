@@ -13,7 +13,7 @@ sets from two fixed seeds of their own. Both are *wider* (32 bits by
 default) than anything trained on, so memorising training pairs cannot
 help; two random 32-bit pairs coincide with probability 2**-64.
 
-Run ``python -m grubook.train --seeds 10`` for the robustness benchmark: steps
+Run ``python -m grubook.train --seeds 0-9`` for the robustness benchmark: steps
 to 100 % exact-match on the validation 32-bit pairs for each seed, their median and
 the wall time.
 """
@@ -29,6 +29,7 @@ import numpy as np
 import tensorflow as tf
 
 from grubook._checks import as_rng, check_int, check_positive_int
+from grubook._cli import seed_range
 from grubook.data import (
     addition_batch,
     answer_steps,
@@ -369,7 +370,8 @@ def main(argv=None) -> None:
     """
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument(
-        "--seeds", type=int, default=10, help="how many seeds (0, 1, ...)"
+        "--seeds", type=seed_range, default=list(range(10)),
+        help="a seed or a range of seeds such as 0-9 (the default)",
     )
     parser.add_argument(
         "--steps", type=int, default=1000, help="the most steps per seed"
@@ -389,7 +391,7 @@ def main(argv=None) -> None:
         f"{'seed':>4}  {'steps to 100%':>13}  "
         f"{'final loss':>10}  {'seconds':>7}"
     )
-    for seed in range(args.seeds):
+    for seed in args.seeds:
         keras.utils.set_random_seed(seed)
         model = build_adder(args.units, cell=args.cell, seed=seed)
         history = train_adder(
