@@ -64,8 +64,8 @@ def test_unshared_panels_each_get_a_y_label():
     [
         ([], "at least one"),
         ([("empty", {})], "at least one curve"),
-        ([("p", {"zero": [1.0, 0.0]})], "positive"),
-        ([("p", {"nan": [1.0, np.nan]})], "positive"),
+        ([("p", {"zero": [1.0, 0.0]})], r"panel 'p' must hold finite values > 0, got 0.0"),
+        ([("p", {"nan": [1.0, np.nan]})], r"finite values > 0, got nan at index 1"),
         ([("p", {"2d": np.ones((2, 2))})], "1-D"),
         ([("p", {"none": []})], "1-D"),
     ],
@@ -117,7 +117,7 @@ def test_zero_crossings_ignore_touching_zero_without_a_sign_change():
 @pytest.mark.parametrize(
     ("inputs", "values", "message"),
     [
-        (np.arange(3.0), np.arange(4.0), "same shape"),
+        (np.arange(3.0), np.arange(4.0), r"values must have shape \(3,\)"),
         (np.ones((2, 2)), np.ones((2, 2)), "1-D"),
         (np.array([0.0, 2.0, 1.0]), np.array([1.0, -1.0, 1.0]), "increasing"),
     ],

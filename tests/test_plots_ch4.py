@@ -82,4 +82,6 @@ def test_loss_gradients_and_accuracy_curves_draw_the_data():
         accuracy_curves([1, 2, 3], {"train": [0.1, 0.5]})
     with pytest.raises(ValueError, match="logits must be a 1-D array"):
         loss_gradients([0.0], {"bce": [0.5]})
+    with pytest.raises(TypeError, match=r"curves\['train'\] must hold ints, floats or bools"):
+        accuracy_curves([1, 2], {"train": ["0.5", "1.0"]})
     plt.close("all")
