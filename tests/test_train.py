@@ -122,8 +122,11 @@ def test_recorded_pairs_are_the_pairs_trained_on():
     [
         ({"steps": 0}, ValueError, "steps must be an int >= 1"),
         ({"steps": 5, "batch_size": 0}, ValueError, "batch_size must be an int >= 1"),
-        ({"steps": 5, "learning_rate": -1.0}, ValueError, "learning_rate must be a number > 0"),
-        ({"steps": 5, "learning_rate": True}, ValueError, "learning_rate must be a number > 0"),
+        ({"steps": 5, "learning_rate": -1.0}, ValueError,
+         "learning_rate must be a finite real number > 0"),
+        ({"steps": 5, "learning_rate": True}, TypeError, "learning_rate must be a real number"),
+        ({"steps": 5, "final_learning_rate": 1.0}, ValueError,
+         "final_learning_rate must be a finite real number in (0, 0.01]"),
         ({"steps": 5, "seed": 0.5}, TypeError, "seed must be an int"),
         ({"steps": 5, "n_bits": 0}, ValueError, "n_bits must be an int >= 1"),
     ],

@@ -139,7 +139,7 @@ def run_nbval(notebooks: list[str], names: list[str], pytest_args: list[str]) ->
 
 def main(argv=None) -> None:
     """Fingerprints of raw results, a command under an environment, or nbval under each."""
-    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m grubook.perturb", description=main.__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("fingerprints", help="print raw-result hashes as JSON")
     run = commands.add_parser("run", help="run a command under one environment")

@@ -28,7 +28,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from grubook._checks import as_rng, check_int, check_positive_int
+from grubook._checks import as_rng, check_int, check_positive_int, check_real
 from grubook._cli import seed_range
 from grubook.data import (
     addition_batch,
@@ -261,6 +261,39 @@ def _progress_bar(steps: int, progress: bool | None):
     return tqdm(total=steps, desc="training", unit="step", file=sys.stdout)
 
 
+def _check_pause(model: keras.Model, pause) -> int:
+    """``pause`` (an int >= 0), checked against the model's input channels (3 if paused, else 2)."""
+    pause = check_int(pause, "pause", minimum=0)
+    needed, channels = (3 if pause else 2), model.input_shape[-1]
+    if channels != needed:
+        raise ValueError(
+            f"pause={pause} needs a model with {needed} input channels "
+            f"(build_adder(n_inputs={needed})), got {channels}"
+        )
+    return pause
+
+
+def _schedule(learning_rate, final_learning_rate, steps: int):
+    """Adam's rate: constant, or a cosine from ``learning_rate`` to ``final_learning_rate``."""
+    learning_rate = check_real(learning_rate, "learning_rate", low=0, low_open=True)
+    if final_learning_rate is None:
+        return learning_rate
+    final_learning_rate = check_real(
+        final_learning_rate, "final_learning_rate", low=0, high=learning_rate, low_open=True
+    )
+    return keras.optimizers.schedules.CosineDecay(
+        learning_rate, steps, alpha=final_learning_rate / learning_rate
+    )
+
+
+def _record_validation(history: TrainingHistory, step: int, y_prob, y_held, loss_fn) -> None:
+    """Append the validation scores of ``y_prob`` ``(N, T, 1)`` against ``y_held`` at ``step``."""
+    history.eval_steps.append(step)
+    history.eval_exact.append(float(exact_match(y_held, y_prob).mean()))
+    history.eval_loss.append(float(tf.reduce_mean(loss_fn(y_held, y_prob))))
+    history.eval_bit_accuracy.append(bit_accuracy(y_held, y_prob))
+
+
 def train_adder(
     model: keras.Model,
     steps: int,
@@ -293,40 +326,16 @@ def train_adder(
     ``steps`` steps; None (the default) keeps it constant.
     """
     steps = check_positive_int(steps, "steps")
-    pause = check_int(pause, "pause", minimum=0)
-    needed, channels = (3 if pause else 2), model.input_shape[-1]
-    if channels != needed:
-        raise ValueError(
-            f"pause={pause} needs a model with {needed} input channels "
-            f"(build_adder(n_inputs={needed})), got {channels}"
-        )
-    batch_size = check_positive_int(batch_size, "batch_size")
-    n_bits = check_positive_int(n_bits, "n_bits")
+    pause = _check_pause(model, pause)
+    batches = fresh_batches(check_positive_int(batch_size, "batch_size"),
+                            check_positive_int(n_bits, "n_bits"), seed)
     eval_every = check_positive_int(eval_every, "eval_every")
-    if not (
-        isinstance(learning_rate, float | int) and learning_rate > 0
-    ) or isinstance(learning_rate, bool):
-        raise ValueError(
-            f"learning_rate must be a number > 0, got {learning_rate!r}"
-        )
-    batches = fresh_batches(batch_size, n_bits, seed)
     x_held, y_held = held_out_set(
         check_positive_int(eval_bits, "eval_bits"),
         check_positive_int(eval_samples, "eval_samples"),
         "validation",
     )
-    if final_learning_rate is not None:
-        if not (
-            isinstance(final_learning_rate, float | int)
-            and 0 < final_learning_rate <= learning_rate
-        ) or isinstance(final_learning_rate, bool):
-            raise ValueError(
-                "final_learning_rate must be None or a number in "
-                f"(0, learning_rate], got {final_learning_rate!r}"
-            )
-        learning_rate = keras.optimizers.schedules.CosineDecay(
-            learning_rate, steps, alpha=final_learning_rate / learning_rate
-        )
+    learning_rate = _schedule(learning_rate, final_learning_rate, steps)
     optimizer = keras.optimizers.Adam(learning_rate)
     loss_fn = keras.losses.get(loss)
     train_step = make_train_step(model, optimizer, loss_fn, pause)
@@ -346,13 +355,7 @@ def train_adder(
             x = with_pauses(x, pause)
         history.loss.append(float(train_step(x, y)))
         if step % eval_every == 0 or step == steps:
-            y_prob = predict(x_held)
-            history.eval_steps.append(step)
-            history.eval_exact.append(float(exact_match(y_held, y_prob).mean()))
-            history.eval_loss.append(
-                float(tf.reduce_mean(loss_fn(y_held, y_prob)))
-            )
-            history.eval_bit_accuracy.append(bit_accuracy(y_held, y_prob))
+            _record_validation(history, step, predict(x_held), y_held, loss_fn)
         if bar is not None:
             bar.update(1)
             bar.set_postfix(loss=f"{history.loss[-1]:.4f}")
@@ -368,7 +371,7 @@ def main(argv=None) -> None:
     """Print steps to 100 % validation exact-match for several seeds of the
     default recipe.
     """
-    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m grubook.train", description=main.__doc__)
     parser.add_argument(
         "--seeds", type=seed_range, default=list(range(10)),
         help="a seed or a range of seeds such as 0-9 (the default)",

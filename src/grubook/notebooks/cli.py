@@ -21,7 +21,7 @@ def main(argv=None) -> None:
     Or write the student edition (solutions removed):
     ``python -m grubook.notebooks student book/*.ipynb --out student``.
     """
-    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m grubook.notebooks", description=main.__doc__)
     parser.add_argument("command", choices=["execute", "compare", "student"])
     parser.add_argument("paths", nargs="+", type=Path)
     parser.add_argument(
