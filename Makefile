@@ -77,7 +77,7 @@ lint: setup
 	ruff check src tests
 
 test: lint build-stored
-	python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env -p no:cacheprovider
+	python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env -p no:cacheprovider --durations=15
 
 # Strict nbval again under each environment of grubook.perturb (another
 # OpenBLAS kernel, oneDNN limited or off, one thread): a stored output that

@@ -1,17 +1,40 @@
 """grubook: the library that the GRU book builds chapter by chapter.
 
-Modules (import them by name; importing the package itself stays light):
+Each chapter builds its piece step by step in the notebook, then shows the
+packaged version and imports it from here. Import modules by name;
+importing the package itself stays light. Packages list their own modules
+in their docstrings.
 
-- ``grubook.data``: binary addition as a sequence task (reversed bitstrings).
-- ``grubook.reference``: the GRU equations in NumPy, the ground truth.
-- ``grubook.cell``: the book's GRU cell as a Keras 3 layer.
-- ``grubook.model``: the adder model and neural addition of Python ints.
-- ``grubook.train``: training and honest, held-out evaluation.
-- ``grubook.analysis``: gate traces, carry probes, length tests, a hand-built adder
-  (``python -m grubook.analysis``).
-- ``grubook.fused``: a fast GRU layer (input projections and gates fused).
-- ``grubook.bench``: the timing harness of the speed chapter (``python -m grubook.bench``).
-- ``grubook.plots``: every figure, in one colour-blind-safe style.
+Chapter 1, adding numbers as sequences
+    ``grubook.data``: reversed bitstrings, addition problems as sequences.
+    ``grubook.hard_cases``: operand pairs that need memory; the shortcut rules.
+Chapter 2, deriving the GRU
+    ``grubook.reference``: the GRU equations in NumPy (both reset placements).
+Chapter 3, building the cell
+    ``grubook.cell``: the GRU cell as a Keras layer; weights to and from Keras.
+Chapter 4, teaching the GRU to add
+    ``grubook.model``: ``build_adder`` and ``add`` for Python ints of any size.
+    ``grubook.train``: training; the validation and test sets; exact match.
+Chapter 5, inside the trained GRU
+    ``grubook.analysis``: traces, probes, length tests, a hand-built adder (no TensorFlow).
+    ``grubook.studies``: recipes, noisy cells and the multi-seed studies.
+Chapter 6, making it fast
+    ``grubook.fused``: the fused GRU layer.
+    ``grubook.bench``: the timing harness.
+    ``grubook.peers``: PyTorch's ``nn.GRU`` beside the book (optional extra).
+Chapter 7, proved for every length
+    ``grubook.certified``: training for the certificate.
+    ``grubook.verify``: intervals, the certificate, the automaton (no TensorFlow).
+Every chapter
+    ``grubook.stats``: Clopper-Pearson intervals, Fisher, McNemar, Holm.
+    ``grubook.plots``: every figure, one module per chapter, one style.
+    ``grubook.notebooks``: executing, comparing and gluing notebooks; the student edition.
+    ``grubook.perturb``: arithmetic changed on purpose, for the numerics test.
+Shared machinery
+    ``grubook._checks``: the argument checks every function uses.
+    ``grubook._cli``: argument types the commands share (a range of seeds).
+    ``grubook._results``: the JSON document every command writes.
+    ``grubook._site``: the Sphinx extension the site is built with.
 """
 
 __version__ = "0.1.0"
