@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from grubook._checks import check_positive_int
+from grubook._checks import check_bool, check_positive_int
 from grubook.reference import GRUParams, GRUTrace, flip_update_gate
 
 __all__ = ["GRUCell", "copy_weights_from_keras", "get_params", "set_params"]
@@ -47,12 +47,8 @@ class GRUCell(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not isinstance(reset_after, (bool, np.bool_)):
-            raise TypeError(
-                f"reset_after must be True or False, got {reset_after!r}"
-            )
         self.units = check_positive_int(units, "units")
-        self.reset_after = bool(reset_after)
+        self.reset_after = check_bool(reset_after, "reset_after")
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_initializer = keras.initializers.get(
             recurrent_initializer

@@ -37,7 +37,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from grubook._checks import check_positive_int
+from grubook._checks import check_bool, check_positive_int
 from grubook.cell import GRUCell
 
 __all__ = ["DEFAULT_UNROLL_LIMIT", "FusedGRU", "fused_gru_sequence", "should_unroll"]
@@ -331,8 +331,7 @@ class FusedGRU(keras.layers.Layer):
         switches = ((reset_after, "reset_after"), (jit_compile, "jit_compile"), (hoist, "hoist"),
                     (fuse_gates, "fuse_gates"))
         for value, name in switches:
-            if not isinstance(value, (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got {value!r}")
+            check_bool(value, name)
         should_unroll(1, unroll)  # validates unroll
         _uses_hand_gradient(bool(reset_after), bool(hoist), bool(fuse_gates), hand_gradient)
         self.levers = {"hoist": bool(hoist), "fuse_gates": bool(fuse_gates),

@@ -24,7 +24,7 @@ Operands are Python ints of any size; ``n_bits`` is their width.
 
 from __future__ import annotations
 
-from grubook._checks import as_rng, check_int, check_positive_int
+from grubook._checks import as_rng, check_int, check_one_of, check_positive_int
 
 __all__ = [
     "HOLD_STYLES",
@@ -77,10 +77,7 @@ def planted_columns(
     ``n_bits >= 4``; ``style`` is one of :data:`HOLD_STYLES`.
     """
     n_bits = check_int(n_bits, "n_bits", minimum=4)
-    if style not in HOLD_STYLES:
-        raise ValueError(
-            f"style must be one of {HOLD_STYLES}, got {style!r}"
-        )
+    check_one_of(style, "style", HOLD_STYLES)
     carry_first = check_int(carry_first, "carry_first", minimum=0)
     if carry_first > 1:
         raise ValueError(f"carry_first must be 0 or 1, got {carry_first}")

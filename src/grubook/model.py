@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from grubook._checks import check_int, check_positive_int
+from grubook._checks import check_bool, check_int, check_positive_int
 from grubook.cell import GRUCell
 from grubook.data import encode_pair, from_bits
 from grubook.fused import FusedGRU
@@ -92,7 +92,7 @@ def make_recurrent_layer(
             name="gru",
             **init,
         )
-    raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+    raise ValueError(f"cell must be one of {CELLS!r}, got {cell!r}")
 
 
 def build_adder(
@@ -125,14 +125,8 @@ def build_adder(
     n_inputs = check_positive_int(n_inputs, "n_inputs")
     if seed is not None:
         seed = check_int(seed, "seed", minimum=0)
-    if not isinstance(reset_after, (bool, np.bool_)):
-        raise TypeError(
-            f"reset_after must be True or False, got {reset_after!r}"
-        )
-    if not isinstance(jit_compile, (bool, np.bool_)):
-        raise TypeError(
-            f"jit_compile must be True or False, got {jit_compile!r}"
-        )
+    reset_after = check_bool(reset_after, "reset_after")
+    jit_compile = check_bool(jit_compile, "jit_compile")
     readout_init = (
         {}
         if seed is None

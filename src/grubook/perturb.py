@@ -25,6 +25,8 @@ import subprocess
 import sys
 import time
 
+from grubook._checks import check_one_of
+
 __all__ = [
     "ENVIRONMENTS",
     "perturbed_environ",
@@ -58,8 +60,7 @@ ENVIRONMENTS: dict[str, dict[str, str]] = {
 
 def perturbed_environ(name: str, base: dict[str, str] | None = None) -> dict[str, str]:
     """A copy of ``base`` (default ``os.environ``) with environment ``name`` applied."""
-    if name not in ENVIRONMENTS:
-        raise ValueError(f"name must be one of {sorted(ENVIRONMENTS)}, got {name!r}")
+    check_one_of(name, "name", sorted(ENVIRONMENTS))
     environ = dict(os.environ if base is None else base)
     environ.update(ENVIRONMENTS[name])
     return environ

@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from grubook._checks import as_rng, check_positive_int, check_rank
+from grubook._checks import as_rng, check_bool, check_one_of, check_positive_int, check_rank
 
 __all__ = [
     "GRUParams",
@@ -105,15 +105,8 @@ def _check_params(params: GRUParams, reset_after: bool) -> int:
 
 
 def _check_conventions(reset_after, update_gate):
-    if not isinstance(reset_after, (bool, np.bool_)):
-        raise TypeError(
-            f"reset_after must be True or False, got {reset_after!r}"
-        )
-    if update_gate not in UPDATE_GATE_CONVENTIONS:
-        raise ValueError(
-            f"update_gate must be one of {UPDATE_GATE_CONVENTIONS}, "
-            f"got {update_gate!r}"
-        )
+    check_bool(reset_after, "reset_after")
+    check_one_of(update_gate, "update_gate", UPDATE_GATE_CONVENTIONS)
 
 
 def random_params(

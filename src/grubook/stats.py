@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 import statistics
 from typing import NamedTuple
 
-from grubook._checks import check_int, check_positive_int
+from grubook._checks import check_int, check_one_of, check_positive_int, check_real
 
 __all__ = [
     "Interval",
@@ -55,11 +54,7 @@ def _check_counts(k, n) -> tuple[int, int]:
 
 def _check_level(level) -> float:
     """A confidence level strictly between 0 and 1."""
-    if isinstance(level, bool) or not isinstance(level, numbers.Real):
-        raise TypeError(f"level must be a float, got {type(level).__name__}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1), got {level}")
-    return float(level)
+    return check_real(level, "level", low=0, high=1, low_open=True, high_open=True)
 
 
 def _log_binomial_term(i: int, n: int, p: float) -> float:
@@ -172,8 +167,7 @@ def fisher_exact(k1: int, n1: int, k2: int, n2: int, alternative: str = "greater
     """
     k1, n1 = _check_counts(k1, n1)
     k2, n2 = _check_counts(k2, n2)
-    if alternative not in ("greater", "two-sided"):
-        raise ValueError(f"alternative must be 'greater' or 'two-sided', got {alternative!r}")
+    check_one_of(alternative, "alternative", ("greater", "two-sided"))
     successes, total = k1 + k2, n1 + n2
     tables = range(max(0, successes - n2), min(n1, successes) + 1)
     logs = {a: _log_hypergeometric(a, n1, successes, total) for a in tables}
@@ -198,8 +192,7 @@ def mcnemar_exact(wins: int, losses: int, alternative: str = "greater") -> float
     """
     wins = check_int(wins, "wins", minimum=0)
     losses = check_int(losses, "losses", minimum=0)
-    if alternative not in ("greater", "two-sided"):
-        raise ValueError(f"alternative must be 'greater' or 'two-sided', got {alternative!r}")
+    check_one_of(alternative, "alternative", ("greater", "two-sided"))
     if wins + losses == 0:
         return 1.0
     if alternative == "two-sided":

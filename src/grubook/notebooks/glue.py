@@ -8,7 +8,7 @@ IPython alone.
 
 from __future__ import annotations
 
-import numbers
+from grubook._checks import check_real
 
 __all__ = [
     "as_shown",
@@ -32,8 +32,7 @@ def as_shown(value, spec: str):
     """
     from decimal import Decimal
 
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"value must be a real number, got {type(value).__name__}")
+    check_real(value, "value")
     text = format(value, spec).replace(",", "")
     if text.endswith("%"):
         return float(Decimal(text[:-1]) / 100)

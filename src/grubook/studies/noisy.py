@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import keras
 
+from grubook._checks import check_real
 from grubook.cell import GRUCell
 
 
 def _checked_noise(state_noise) -> float:
-    """``state_noise`` as a float, or a ValueError unless it is a number >= 0."""
-    if (
-        isinstance(state_noise, bool)
-        or not isinstance(state_noise, int | float)
-        or not (state_noise >= 0)
-    ):
-        raise ValueError(
-            f"state_noise must be a number >= 0, got {state_noise!r}"
-        )
-    return float(state_noise)
+    """``state_noise`` as a float >= 0 (a TypeError for a non-number, a ValueError if < 0)."""
+    return check_real(state_noise, "state_noise", low=0)
 
 
 def _jitter(h, state_noise: float, seed_generator, training):
