@@ -145,3 +145,27 @@ def test_zero_crossings_figure_marks_each_crossing_and_counts_them():
     plt.close(fig)
     with pytest.raises(ValueError, match="at least one"):
         zero_crossings_figure(x, {}, xlabel="x", ylabel="y")
+
+
+def test_keep_versus_write_draws_gradient_against_kept_and_the_diagonal():
+    import pytest
+
+    from grubook.plots import keep_versus_write
+
+    fig = keep_versus_write([0.9, 1e-6, 0.1, 0.95], [0.95, 3e-6, 0.2, 0.99],
+                            ["b=-6", "b=0", "b=-3", ""], steps=150)
+    (ax,) = fig.axes
+    lines = {line.get_label(): line.get_xydata() for line in ax.get_lines()}
+    np.testing.assert_allclose(lines[r"$\|\partial h_T / \partial h_0\|_2$"],
+                               [[1e-6, 3e-6], [0.1, 0.2], [0.9, 0.95], [0.95, 0.99]])
+    diagonal = lines["gradient = share kept"]
+    np.testing.assert_allclose(diagonal[:, 0], diagonal[:, 1])
+    assert diagonal[0, 0] < 1e-6 and diagonal[1, 0] >= 1
+    assert sorted(t.get_text() for t in ax.texts) == ["b=-3", "b=-6", "b=0"]
+    assert ax.get_xscale() == ax.get_yscale() == "log" and "150 steps" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="point_labels must hold one label per setting"):
+        keep_versus_write([0.1, 0.2], [1, 1], ["only one"], steps=10)
+    with pytest.raises(ValueError, match="kept"):
+        keep_versus_write([0.1, 0.0], [1, 1], ["a", "b"], steps=10)
+    with pytest.raises(ValueError, match="gradient"):
+        keep_versus_write([0.1, 0.2], [1, 1, 1], ["a", "b"], steps=10)

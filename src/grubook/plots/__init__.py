@@ -11,7 +11,7 @@ Submodules, one per chapter with figures:
   ``series_style`` and the helpers the chapters' figures share.
 - ``ch1``: chapter 1, adding numbers: ``column_addition``, ``carry_chain_histogram``.
 - ``ch2``: chapter 2, deriving the GRU: ``gradient_norm_figure``,
-  ``gru_cell_diagram``, ``zero_crossings``, ``zero_crossings_figure``.
+  ``gru_cell_diagram``, ``keep_versus_write``, ``zero_crossings``, ``zero_crossings_figure``.
 - ``ch3``: chapter 3, building the cell: ``repeated_product_norms``.
 - ``ch4``: chapter 4, training: ``learning_curves``, ``loss_gradients``,
   ``accuracy_curves``.
@@ -25,6 +25,7 @@ from grubook.plots.ch1 import carry_chain_histogram, column_addition
 from grubook.plots.ch2 import (
     gradient_norm_figure,
     gru_cell_diagram,
+    keep_versus_write,
     zero_crossings,
     zero_crossings_figure,
 )
@@ -66,5 +67,6 @@ __all__ = [
     "plot_speed",
     "zero_crossings",
     "zero_crossings_figure",
+    "keep_versus_write",
     "phase_portrait",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from grubook._checks import check_series
+from grubook._checks import check_positive_int, check_series
 from grubook.plots.style import PALETTE, _label_axes, series_style
 
 __all__ = ["gradient_norm_figure", "gru_cell_diagram", "zero_crossings", "zero_crossings_figure"]
@@ -202,4 +202,49 @@ def zero_crossings_figure(inputs, curves: dict, *, xlabel: str, ylabel: str,
                 markeredgewidth=1.8, gid=f"crossings-{i}")
     _label_axes(ax, xlabel, ylabel, title)
     fig.legend(fontsize=9, loc="outside lower center", ncols=min(len(curves), 2))
+    return fig
+
+
+__all__ += ["keep_versus_write"]
+
+
+def keep_versus_write(kept, gradient, point_labels, steps: int):
+    """The gradient a GRU keeps against the share of its state it keeps, both log scale.
+
+    For K settings of the update gate: ``kept`` (K,) is the share of the
+    starting state still held after ``steps`` steps, ``prod_t (1 - z_t)``
+    (what was not rewritten), and ``gradient`` (K,) the norm of
+    ``dh_T/dh_0``; both positive. ``point_labels`` (K strings) annotate the
+    points. The diagonal ``gradient = kept`` is drawn for reference.
+    Returns the ``Figure``.
+    """
+    steps = check_positive_int(steps, "steps")
+    kept = check_series(kept, "kept", low=0, high=1, low_open=True)
+    gradient = check_series(gradient, "gradient", length=kept.size, low=0, low_open=True,
+                            finite=True)
+    point_labels = list(point_labels)
+    if len(point_labels) != kept.size:
+        raise ValueError(
+            f"point_labels must hold one label per setting ({kept.size}), "
+            f"got {len(point_labels)}"
+        )
+    fig, ax = plt.subplots(figsize=(6.2, 4.6))
+    ends = [min(kept.min(), gradient.min()) / 3, 10.0]
+    ax.plot(ends, ends, color="0.45", linestyle=(0, (4, 2)), linewidth=1.2,
+            label="gradient = share kept")
+    order = np.argsort(kept)
+    ax.plot(kept[order], gradient[order], label=r"$\|\partial h_T / \partial h_0\|_2$",
+            markersize=6, **series_style(0))
+    for x, y, text in zip(kept, gradient, point_labels, strict=True):
+        if text:
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(-5, 7),
+                        ha="right", fontsize=8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(*ends)
+    ax.set_ylim(*ends)
+    _label_axes(ax, f"share of $h_0$ a unit still holds after {steps} steps, "
+                r"largest $\prod_t (1 - z_t)$",
+                f"gradient after {steps} steps", "Keeping the gradient means keeping the state")
+    ax.legend(fontsize=9, loc="lower right")
     return fig
