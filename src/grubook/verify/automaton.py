@@ -19,13 +19,16 @@ from grubook.analysis import trace_adder
 def kmeans(points, clusters: int, seed: int = 0, rounds: int = 50):
     """Lloyd's k-means with k-means++ starts: ``points`` (N, H).
 
-    Returns ``(centres (clusters, H), labels int (N,))``.
+    Returns ``(centres (clusters, H), labels int (N,))``. ``clusters`` must
+    be at most the number of distinct points (a ValueError otherwise).
     """
     points = check_rank(np.asarray(points, np.float64), 2, "points", "(N, H)")
     clusters = check_int(clusters, "clusters", minimum=1)
-    if clusters > len(points):
+    distinct = len(np.unique(points, axis=0))
+    if clusters > distinct:
         raise ValueError(
-            f"clusters must be at most the {len(points)} points, got {clusters}"
+            f"clusters must be at most the {distinct} distinct points "
+            f"(of {len(points)}), got {clusters}"
         )
     rng = np.random.default_rng(seed)
     centres = points[rng.integers(len(points))][None]

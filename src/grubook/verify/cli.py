@@ -5,22 +5,26 @@ from __future__ import annotations
 import argparse
 import time
 
+from grubook._cli import seed_range
+from grubook._results import write_results
 from grubook.verify.seeds import CERTIFY_RECIPES, HISTORIES, LONG_STEPS, certify_seed
 
 
 def main(argv=None) -> None:
     """Certify the adders of a recipe on many seeds; write the results as JSON."""
     from grubook.certified import CERTIFIED_RECIPE
-    from grubook.studies import RECIPES, _seed_range, write_results
+    from grubook.studies import RECIPES
 
     parser = argparse.ArgumentParser(prog="python -m grubook.verify", description=main.__doc__)
-    parser.add_argument("--seeds", default="10-19", help="a seed or a range such as 10-19")
+    parser.add_argument(
+        "--seeds", type=seed_range, default="10-19", help="a seed or a range such as 10-19"
+    )
     parser.add_argument(
         "--recipes", nargs="+", default=list(CERTIFY_RECIPES), choices=CERTIFY_RECIPES
     )
     parser.add_argument("--out", required=True, help="the JSON file to write")
     args = parser.parse_args(argv)
-    seeds = _seed_range(args.seeds)
+    seeds = args.seeds
     start = time.perf_counter()
     rows = []
     for recipe in args.recipes:

@@ -140,13 +140,6 @@ def interval_mix(z: Box, h: Box, candidate: Box) -> Box:
     return _outward(values.min(axis=0), values.max(axis=0), error)
 
 
-def _concat(first: Box, second: Box) -> Box:
-    return Box(
-        np.concatenate([first.lo, second.lo], axis=-1),
-        np.concatenate([first.hi, second.hi], axis=-1),
-    )
-
-
 def _columns(box: Box, start: int, stop: int) -> Box:
     return Box(box.lo[..., start:stop], box.hi[..., start:stop])
 
