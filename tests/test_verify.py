@@ -301,6 +301,14 @@ def test_kmeans_finds_separated_clusters():
         verify.kmeans(points, 91)
 
 
+def test_kmeans_refuses_more_clusters_than_distinct_points():
+    points = np.repeat([[0.0, 0.0], [1.0, 1.0]], 20, axis=0)
+    with pytest.raises(ValueError, match="clusters must be at most the 2 distinct points"):
+        verify.kmeans(points, 3)
+    _, labels = verify.kmeans(points, 2)
+    assert len(set(labels[:20])) == len(set(labels[20:])) == 1 != len(set(labels))
+
+
 def test_leaky_adder_refuses_a_bad_gap():
     with pytest.raises(TypeError, match="gap"):
         verify.leaky_adder("0.1")
