@@ -58,8 +58,6 @@ from grubook.studies.plans import (
 from grubook.studies.recipes import RECIPES, compiled_bits, train_with_recipe
 from grubook.studies.run import run_task, run_tasks
 
-_seed_range = seed_range  # the old private name, which grubook.verify imports
-
 __all__ = [
     "RECIPES",
     "DESIGN_SEEDS",
