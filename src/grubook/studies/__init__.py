@@ -26,7 +26,6 @@ file with its command, seeds, versions, wall time and one row per task.
 - ``cli``: the command line (``main``), run by ``__main__``.
 """
 
-from grubook._cli import seed_range
 from grubook._results import write_results
 from grubook.studies.cli import main
 from grubook.studies.decide import (
