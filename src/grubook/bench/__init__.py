@@ -27,7 +27,7 @@ variant alike. Ratios are taken round by round (:func:`ratio_spread`), with
 their quartiles and a sign test (:class:`Spread`, :func:`ratio_verdict`).
 
 - ``variants``: the versions and the models they run on (:data:`VARIANT_SPECS`, :data:`MODELS`).
-- ``runners``: running a version once (:func:`make_runner`) and the check that they agree.
+- ``runners``: running a version once (:func:`make_runner`, :func:`training_step`), the check.
 - ``timing``: interleaved timing (:func:`time_interleaved`) and :func:`benchmark`.
 - ``xla``: XLA's single-thread setting and the buffers its while loops copy.
 - ``rows``: the rows of timings (:class:`Timing`), as JSON and as a table.
@@ -55,12 +55,13 @@ from grubook.bench.rows import (
     timings_to_rows,
 )
 from grubook.bench.runners import (
-    _outputs_and_gradients,
-    _quiet_retracing,
     check_variants,
     loop_sequence,
     make_runner,
+    outputs_and_gradients,
     problems,
+    quiet_retracing,
+    training_step,
 )
 from grubook.bench.timing import (
     CHECK_STEPS,
@@ -127,6 +128,7 @@ __all__ = [
     "main",
     "SELECTION_ROUNDS",
     "REPORT_ROUNDS",
-    "_outputs_and_gradients",
-    "_quiet_retracing",
+    "outputs_and_gradients",
+    "quiet_retracing",
+    "training_step",
 ]

@@ -6,6 +6,7 @@ import argparse
 import os
 import time
 
+from grubook._results import write_results
 from grubook.bench.rows import format_table, rows_to_json
 from grubook.bench.timing import EAGER_MAX_STEPS, MIN_BLOCK_SECONDS, benchmark
 from grubook.bench.variants import DEFAULT_SHAPES, MODES, VARIANTS
@@ -143,8 +144,6 @@ def main(argv=None) -> None:
         f"wall time {time.perf_counter() - start:.0f} s"
     )
     if args.out:
-        from grubook.studies import write_results
-
         fields = {
             "settings": {key: value for key, value in vars(args).items() if key != "out"},
             "xla_flags": os.environ.get("XLA_FLAGS", ""),

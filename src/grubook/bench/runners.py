@@ -32,7 +32,7 @@ from grubook.reference import flip_update_gate
 
 
 @contextmanager
-def _quiet_retracing():
+def quiet_retracing():
     """Silence TensorFlow's retracing warning, which the harness triggers on purpose.
 
     Each variant, shape and mode gets its own new ``tf.function`` (built
@@ -83,6 +83,34 @@ def _forward_function(
     return lambda x: model(x, training=training)
 
 
+def _loss_and_gradients(forward: Callable, variables, x, y):
+    """The outputs ``(B, T, 1)``, the loss and its gradients for ``variables``.
+
+    The loss is the mean binary cross-entropy of ``forward(x)`` against
+    ``y`` ``(B, T, 1)``; the gradients are in the order of ``variables``.
+    """
+    with tf.GradientTape() as tape:
+        probabilities = forward(x)
+        loss = tf.reduce_mean(keras.losses.binary_crossentropy(y, probabilities))
+    return probabilities, loss, tape.gradient(loss, variables)
+
+
+def training_step(forward: Callable, variables, optimizer) -> Callable:
+    """A function ``step(x (B, T, 2), y (B, T, 1)) -> loss`` taking one training step.
+
+    ``forward`` maps ``x`` to probabilities ``(B, T, 1)``; the step takes
+    the gradients of their mean binary cross-entropy against ``y`` for
+    ``variables`` and has ``optimizer`` apply them. Not compiled.
+    """
+
+    def step(x, y):
+        _, loss, gradients = _loss_and_gradients(forward, variables, x, y)
+        optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        return loss
+
+    return step
+
+
 def make_runner(
     variant: str, mode: str, models: dict, learning_rate: float = 1e-3
 ) -> Callable:
@@ -102,16 +130,7 @@ def make_runner(
     if mode == "forward":
         function = forward
     else:
-        optimizer = keras.optimizers.Adam(learning_rate)
-
-        def function(x, y):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(
-                    keras.losses.binary_crossentropy(y, forward(x))
-                )
-            gradients = tape.gradient(loss, variables)
-            optimizer.apply_gradients(zip(gradients, variables, strict=True))
-            return loss
+        function = training_step(forward, variables, keras.optimizers.Adam(learning_rate))
 
     runtime = VARIANT_SPECS[variant].runtime
     if runtime == "eager":
@@ -123,7 +142,7 @@ def make_runner(
     return run
 
 
-def _outputs_and_gradients(spec: Variant, models: dict, x, y) -> list[np.ndarray]:
+def outputs_and_gradients(spec: Variant, models: dict, x, y) -> list[np.ndarray]:
     """The outputs ``(B, T, 1)`` and the loss's gradients, in the book's convention.
 
     Keras's gradients of the z-block are sign-flipped back, as its weights are.
@@ -132,14 +151,12 @@ def _outputs_and_gradients(spec: Variant, models: dict, x, y) -> list[np.ndarray
     variables = models[spec.model].trainable_variables
 
     def compute(x, y):
-        with tf.GradientTape() as tape:
-            probabilities = forward(x)
-            loss = tf.reduce_mean(keras.losses.binary_crossentropy(y, probabilities))
-        return probabilities, tape.gradient(loss, variables)
+        probabilities, _, gradients = _loss_and_gradients(forward, variables, x, y)
+        return probabilities, gradients
 
     if spec.runtime != "eager":
         compute = tf.function(compute, jit_compile=spec.runtime == "xla")
-    with _quiet_retracing():
+    with quiet_retracing():
         probabilities, gradients = compute(x, y)
     gradients = [g.numpy() for g in gradients]
     if MODELS[spec.model][0] == "keras":  # back to the book's convention
@@ -168,8 +185,8 @@ def check_variants(
         reference = _reference_model(spec.model)
         if reference not in references:
             loop = Variant(reference, "eager", loop=True)
-            references[reference] = _outputs_and_gradients(loop, models, x, y)
-        got = _outputs_and_gradients(spec, models, x, y)
+            references[reference] = outputs_and_gradients(loop, models, x, y)
+        got = outputs_and_gradients(spec, models, x, y)
         for a, b in zip(got, references[reference], strict=True):
             worst = max(worst, float(np.max(np.abs(a - b))))
     if worst > atol:

@@ -18,7 +18,7 @@ import tensorflow as tf
 
 from grubook._checks import check_int, check_positive_int
 from grubook.bench.rows import Timing, timings_to_rows
-from grubook.bench.runners import _quiet_retracing, check_variants, make_runner, problems
+from grubook.bench.runners import check_variants, make_runner, problems, quiet_retracing
 from grubook.bench.variants import (
     DEFAULT_SHAPES,
     MODES,
@@ -156,7 +156,7 @@ def benchmark(
         x, y = (tf.constant(a) for a in problems(batch, steps, seed))
         for mode in modes:
             runners = {v: make_runner(v, mode, models) for v in timed_here}
-            with _quiet_retracing():
+            with quiet_retracing():
                 timed = time_interleaved(
                     {
                         v: (lambda r=r, x=x, y=y: r(x, y))
