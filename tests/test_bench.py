@@ -7,6 +7,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import argparse  # noqa: E402
 import itertools  # noqa: E402
 
+import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -96,6 +97,43 @@ def test_time_interleaved_refuses_bad_counts():
         bench.time_interleaved({})
     with pytest.raises(ValueError, match="min_block_seconds"):
         bench.time_interleaved({"A": lambda: None}, min_block_seconds=-1)
+
+
+def test_xla_loop_buffers_counts_in_place_writes_and_whole_copies():
+    x, y = tf.ones((4, 7, 3)), tf.ones((7, 4, 3))
+
+    @tf.function(jit_compile=True)
+    def in_place(x, y):  # writes one step of a (7, 4, 3) buffer per iteration
+        states, h = tf.TensorArray(tf.float32, size=7), tf.zeros((4, 3))
+        for t in tf.range(7):
+            h = tf.tanh(h + x[:, t])
+            states = states.write(t, h)
+        return tf.reduce_sum(states.stack() * y)
+
+    @tf.function(jit_compile=True)
+    def copying(x, y):  # reads the old buffer beside the new one: XLA must copy it
+        def body(t, buffer, total):
+            new = tf.tensor_scatter_nd_update(buffer, [[t]], tf.tanh(x[:, t])[None])
+            return t + 1, new, total + tf.reverse(buffer, [0]) * new
+
+        zeros = tf.zeros((7, 4, 3))
+        _, _, total = tf.while_loop(lambda t, *_: t < 7, body, (0, zeros, zeros))
+        return tf.reduce_sum(total * y)
+
+    assert bench.xla_loop_buffers(in_place, x, y, 7) == [{"writes": 1, "copies": 0}]
+    assert bench.xla_loop_buffers(in_place, x, y, 5) == [{"writes": 0, "copies": 0}]
+    [loop] = bench.xla_loop_buffers(copying, x, y, 7)
+    assert loop["copies"] >= 1
+    assert bench.xla_loop_buffers(tf.function(lambda x, y: x + 1, jit_compile=True), x, y, 7) == []
+
+
+def test_training_step_takes_one_step_on_the_mean_cross_entropy():
+    weight = tf.Variable(0.0)
+    optimizer = keras.optimizers.SGD(1.0)
+    step = bench.training_step(lambda x: tf.sigmoid(weight * x), [weight], optimizer)
+    x, y = tf.constant([[[1.0], [2.0]]]), tf.constant([[[1.0], [0.0]]])
+    assert float(step(x, y)) == pytest.approx(np.log(2), rel=1e-5)  # sigmoid(0) = 1/2
+    assert float(weight) == pytest.approx(-(0.5 * -0.5 + 0.5 * 2 * 0.5))  # minus the gradient
 
 
 def test_problems_have_the_asked_shape():

@@ -27,11 +27,19 @@ def test_cudnn_needs_reset_after_and_no_unrolling():
                         reset_after=True)
 
 
-def test_auto_jit_compile_is_off_on_a_cpu_only_machine():
+def test_auto_jit_compile_is_off_on_a_cpu_only_machine(monkeypatch):
     trainer = importlib.import_module("keras.src.trainers.trainer")
     assert callable(trainer.Trainer._resolve_auto_jit_compile)
-    assert callable(trainer.model_supports_jit)
     model = build_adder(4, cell="keras", seed=0)
     model.compile(optimizer="adam", loss="binary_crossentropy")
-    if not tf.config.list_physical_devices("GPU"):
-        assert model.jit_compile is False
+    accelerated = any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
+    assert model.jit_compile is (accelerated and trainer.model_supports_jit(model))
+    # On any machine: with only CPUs in sight, "auto" turns XLA off although
+    # every layer of the adder supports it.
+    cpus = tf.config.list_physical_devices("CPU")
+    monkeypatch.setattr(tf.config, "list_physical_devices",
+                        lambda device_type=None: cpus if device_type in (None, "CPU") else [])
+    assert trainer.model_supports_jit(model) is True
+    model = build_adder(4, cell="keras", seed=0)
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    assert model.jit_compile is False

@@ -184,8 +184,8 @@ def check_torch(units: int = 16, steps: int = 9, seed: int = 0, atol: float = 1e
     params = get_params(book.get_layer("gru").cell)
     readout = book.get_layer("readout").get_weights()
     x, y = bench.problems(8, steps, seed)
-    want = bench._outputs_and_gradients(bench.Variant("book, reset after", "eager", loop=True),
-                                        models, tf.constant(x), tf.constant(y))
+    want = bench.outputs_and_gradients(bench.Variant("book, reset after", "eager", loop=True),
+                                       models, tf.constant(x), tf.constant(y))
     adder = torch_adder(params, readout)
     probabilities = adder.module(torch.from_numpy(x))
     torch.nn.functional.binary_cross_entropy(probabilities, torch.from_numpy(y)).backward()
@@ -241,7 +241,7 @@ def benchmark(shapes=bench.DEFAULT_SHAPES, rounds: int = 20, units: int = 16, se
     rows = []
     for batch, steps in shapes:
         functions = _timed_functions(batch, steps, units, seed)
-        with bench._quiet_retracing():
+        with bench.quiet_retracing():
             timed = bench.time_interleaved(functions, rounds=rounds, order_seed=seed,
                                            min_block_seconds=min_block_seconds)
         rows += bench.timings_to_rows(batch, steps, "train", timed)
@@ -267,7 +267,7 @@ def main(argv=None) -> None:
                      check=False)
     print(bench.format_table(rows))
     if args.out:
-        from grubook.studies import write_results
+        from grubook._results import write_results
 
         torch = _torch()
         fields = {"settings": {k: v for k, v in vars(args).items() if k != "out"},
