@@ -58,3 +58,26 @@ def test_each_package_docstring_names_its_modules(package):
         assert re.search(rf"``{info.name}``|``{package}\.{info.name}``", doc), (
             f"{package}.__doc__ does not name its module {info.name}"
         )
+
+
+def test_no_module_is_over_400_lines():
+    """One idea per module: a file that grows past 400 lines holds more than one."""
+    long = {str(path.relative_to(ROOT)): n for path in (ROOT / "src" / "grubook").rglob("*.py")
+            if (n := len(path.read_text().splitlines())) > 400}
+    assert long == {}
+
+
+def test_no_private_name_is_imported_from_another_module():
+    """``from grubook.x import _y`` across modules couples them through internals."""
+    import ast
+
+    found = []
+    for path in (ROOT / "src" / "grubook").rglob("*.py"):
+        package = ".".join(path.relative_to(ROOT / "src").with_suffix("").parts[:-1])
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                inside = node.module.startswith(package + ".") or node.module == package
+                if node.module.startswith("grubook") and not inside:
+                    found += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                              if a.name.startswith("_") and not a.name.startswith("__")]
+    assert found == []

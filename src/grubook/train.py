@@ -30,12 +30,7 @@ import tensorflow as tf
 
 from grubook._checks import as_rng, check_int, check_positive_int, check_real
 from grubook._cli import seed_range
-from grubook.data import (
-    addition_batch,
-    answer_steps,
-    decode_operands,
-    with_pauses,
-)
+from grubook.data import addition_batch, answer_steps, decode_operands, with_pauses
 
 __all__ = [
     "DEFAULT_LEARNING_RATE",
@@ -372,52 +367,30 @@ def main(argv=None) -> None:
     default recipe.
     """
     parser = argparse.ArgumentParser(prog="python -m grubook.train", description=main.__doc__)
-    parser.add_argument(
-        "--seeds", type=seed_range, default=list(range(10)),
-        help="a seed or a range of seeds such as 0-9 (the default)",
-    )
-    parser.add_argument(
-        "--steps", type=int, default=1000, help="the most steps per seed"
-    )
+    parser.add_argument("--seeds", type=seed_range, default=list(range(10)),
+                        help="a seed or a range of seeds such as 0-9 (the default)")
+    parser.add_argument("--steps", type=int, default=1000, help="the most steps per seed")
     parser.add_argument("--units", type=int, default=16)
-    parser.add_argument(
-        "--learning-rate", type=float, default=DEFAULT_LEARNING_RATE
-    )
+    parser.add_argument("--learning-rate", type=float, default=DEFAULT_LEARNING_RATE)
     parser.add_argument("--cell", default="custom", help="custom or keras")
     args = parser.parse_args(argv)
     from grubook.model import build_adder
 
     tf.config.experimental.enable_op_determinism()
-    start = time.perf_counter()
-    results = []
-    print(
-        f"{'seed':>4}  {'steps to 100%':>13}  "
-        f"{'final loss':>10}  {'seconds':>7}"
-    )
+    start, reached = time.perf_counter(), []
+    print(f"{'seed':>4}  {'steps to 100%':>13}  {'final loss':>10}  {'seconds':>7}")
     for seed in args.seeds:
         keras.utils.set_random_seed(seed)
         model = build_adder(args.units, cell=args.cell, seed=seed)
-        history = train_adder(
-            model,
-            args.steps,
-            learning_rate=args.learning_rate,
-            seed=seed,
-            stop_at_exact=True,
-        )
-        results.append(history.steps_to_exact)
-        shown = history.steps_to_exact if history.steps_to_exact else "never"
-        print(
-            f"{seed:>4}  {shown:>13}  "
-            f"{history.loss[-1]:>10.4f}  {history.seconds:>7.1f}"
-        )
-    converged = [s for s in results if s is not None]
+        history = train_adder(model, args.steps, learning_rate=args.learning_rate, seed=seed,
+                              stop_at_exact=True)
+        reached.append(history.steps_to_exact)
+        shown = history.steps_to_exact or "never"
+        print(f"{seed:>4}  {shown:>13}  {history.loss[-1]:>10.4f}  {history.seconds:>7.1f}")
+    converged = [s for s in reached if s is not None]
     median = float(np.median(converged)) if converged else float("nan")
-    print(
-        f"converged: {len(converged)} of {len(results)} seeds; "
-        f"median steps {median:g}; "
-        f"slowest {max(converged, default=0)}; "
-        f"wall time {time.perf_counter() - start:.1f} s"
-    )
+    print(f"converged: {len(converged)} of {len(reached)} seeds; median steps {median:g}; "
+          f"slowest {max(converged, default=0)}; wall time {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":
