@@ -144,6 +144,8 @@ def test_problems_have_the_asked_shape():
 
 
 def test_variants_compute_the_same_and_runners_run():
+    # Slow (about 35 s alone): builds and compiles every timed version, XLA included, once.
+    # It is the proof that the benchmark times one function, so it stays whole.
     models = bench.build_variant_models(units=4, seed=1)
     x, y = bench.problems(3, 5, seed=2)
     assert bench.check_variants(models, x, y) < 1e-5
@@ -161,6 +163,8 @@ def test_check_variants_catches_a_difference():
 
 
 def test_benchmark_checks_before_training_changes_the_weights():
+    # Slow (about 12 s): two shapes, two versions, real training steps; the order of
+    # checking and training is what is tested, and it needs both.
     rows = bench.benchmark(shapes=[(4, 3), (4, 40)], variants=["fused", "Keras GRU"],
                            modes=["train"], units=4, rounds=1, repetitions=2, warmup=1,
                            min_block_seconds=0.0)

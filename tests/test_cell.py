@@ -45,6 +45,8 @@ def test_gates_returns_every_intermediate():
 @pytest.mark.parametrize("reset_after", [False, True])
 @pytest.mark.parametrize(("batch", "steps"), [(4, 9), (1, 1000)])
 def test_equal_to_keras_gru_after_copying_weights(reset_after, batch, steps):
+    # The 1,000-step cases are slow (6-11 s): Keras runs the sequence step by step
+    # eagerly; equality over a long sequence is what the chapter claims.
     keras.utils.set_random_seed(3)
     reference_layer = keras.layers.GRU(
         6, reset_after=reset_after, return_sequences=True, bias_initializer="random_normal"

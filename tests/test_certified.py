@@ -71,6 +71,8 @@ def test_certified_loss_grows_with_the_box():
 
 
 def test_the_recipe_trains_an_adder_that_boxes_prove():
+    # Slow (about 20 s): trains the certified recipe on one seed; that the recipe
+    # yields a provable adder is the claim, and only training can test it.
     model = certified.train_for_certificate(0)
     params, readout = adder_weights(model)
     params = GRUParams(*(np.asarray(p, np.float64) for p in params))

@@ -20,6 +20,8 @@ CLEAN = {k: v for k, v in os.environ.items() if k not in SETTINGS}
 
 @pytest.fixture(scope="module")
 def clean_fingerprints():
+    # Slow (about 6 s): a fresh Python process that imports TensorFlow and computes the
+    # fingerprints; a subprocess is the only way to apply an environment.
     return fingerprints_in(CLEAN)
 
 

@@ -272,6 +272,8 @@ def _pool(jobs):
 
 
 def test_a_study_gives_the_same_rows_with_one_worker_or_two():
+    # Slow (about 15 s): spawns worker processes, each importing TensorFlow; what it
+    # tests is that rows do not depend on the executor, which needs real workers.
     tasks = studies.plan("baselines", [3], {"custom": 0.03, "simple_rnn": 0.03, "lstm": 0.03},
                          steps=40, lengths=[8])[::2]  # one recipe per cell
     runs = []
@@ -285,6 +287,8 @@ def test_a_study_gives_the_same_rows_with_one_worker_or_two():
 
 
 def test_the_command_line_writes_one_json_file_with_its_provenance(tmp_path, capsys):
+    # Slow (about 18 s): the whole command, two worker processes and 16 five-step
+    # trainings; the steps are already at the minimum that still trains.
     out = tmp_path / "sizes.json"
     argv = ["sizes", "--seeds", "10-11", "--steps", "5", "--lengths", "8", "--jobs", "2",
             "--out", str(out)]
