@@ -169,3 +169,44 @@ def test_keep_versus_write_draws_gradient_against_kept_and_the_diagonal():
         keep_versus_write([0.1, 0.0], [1, 1], ["a", "b"], steps=10)
     with pytest.raises(ValueError, match="gradient"):
         keep_versus_write([0.1, 0.2], [1, 1, 1], ["a", "b"], steps=10)
+
+
+def test_unrolled_graph_draws_every_step_its_loss_and_the_backward_paths():
+    from matplotlib.colors import to_rgba
+
+    from grubook.plots import PALETTE, unrolled_graph
+
+    fig = unrolled_graph(steps=4)
+    (ax,) = fig.axes
+    patches = {p.get_gid() for p in ax.patches if p.get_gid()}
+    assert {f"cell-{t}" for t in range(1, 5)} | {f"loss-{t}" for t in range(1, 5)} == patches
+    texts = {t.get_gid(): t for t in ax.texts if t.get_gid()}
+    assert [texts[f"input-{t}"].get_text() for t in range(1, 5)] == [
+        "$x_{1}$", "$x_{2}$", "$x_{3}$", "$x_{4}$"]
+    assert texts["total"].get_text() == r"$\mathcal{L} = \mathcal{L}_1 + \cdots + \mathcal{L}_{4}$"
+    assert texts["label-J-3"].get_text() == r"$J_{3}^\top$"
+    backward = {g: t for g, t in texts.items() if g.startswith("backward-")}
+    forward = {g: t for g, t in texts.items() if g.startswith("forward-")}
+    # one backward path from each loss into its step, one from each step to the one before
+    assert sorted(backward) == sorted([f"backward-loss-{t}" for t in range(1, 5)]
+                                      + [f"backward-h-{t}" for t in range(1, 5)])
+    for arrow in backward.values():
+        assert arrow.arrow_patch.get_edgecolor() == to_rgba(PALETTE["vermillion"])
+        assert arrow.arrow_patch.get_linestyle() != "-"
+    for arrow in forward.values():
+        assert arrow.arrow_patch.get_edgecolor() == to_rgba(PALETTE["black"])
+    # the state runs left to right, the gradient right to left
+    (fx0, _), (fx1, _) = forward["forward-h-2"].xyann, forward["forward-h-2"].xy
+    (bx0, _), (bx1, _) = backward["backward-h-2"].xyann, backward["backward-h-2"].xy
+    assert fx0 < fx1 and bx0 > bx1
+    # the loss arrow goes up, its gradient comes down
+    assert forward["forward-loss-1"].xy[1] > forward["forward-loss-1"].xyann[1]
+    assert backward["backward-loss-1"].xy[1] < backward["backward-loss-1"].xyann[1]
+    plt.close(fig)
+    small = unrolled_graph(steps=2)
+    total = {t.get_gid(): t.get_text() for t in small.axes[0].texts}["total"]
+    assert total == r"$\mathcal{L} = \mathcal{L}_{1} + \mathcal{L}_{2}$"
+    plt.close(small)
+    for bad in (0, 9, 2.5):
+        with pytest.raises((ValueError, TypeError), match="steps"):
+            unrolled_graph(steps=bad)

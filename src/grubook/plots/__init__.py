@@ -10,7 +10,7 @@ Submodules, one per chapter with figures:
 - ``style``: the palette, line styles, markers and hatches; ``use_style``,
   ``series_style`` and the helpers the chapters' figures share.
 - ``ch1``: chapter 1, adding numbers: ``column_addition``, ``carry_chain_histogram``.
-- ``ch2``: chapter 2, deriving the GRU: ``gradient_norm_figure``,
+- ``ch2``: chapter 2, deriving the GRU: ``unrolled_graph``, ``gradient_norm_figure``,
   ``gru_cell_diagram``, ``keep_versus_write``, ``zero_crossings``, ``zero_crossings_figure``.
 - ``ch3``: chapter 3, building the cell: ``repeated_product_norms``.
 - ``ch4``: chapter 4, training: ``learning_curves``, ``loss_gradients``,
@@ -26,6 +26,7 @@ from grubook.plots.ch2 import (
     gradient_norm_figure,
     gru_cell_diagram,
     keep_versus_write,
+    unrolled_graph,
     zero_crossings,
     zero_crossings_figure,
 )
@@ -68,5 +69,6 @@ __all__ = [
     "zero_crossings",
     "zero_crossings_figure",
     "keep_versus_write",
+    "unrolled_graph",
     "phase_portrait",
 ]

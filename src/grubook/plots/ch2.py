@@ -7,7 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from grubook._checks import check_positive_int, check_series
+from grubook._checks import check_int, check_positive_int, check_series
 from grubook.plots.style import PALETTE, _label_axes, series_style
 
 __all__ = ["gradient_norm_figure", "gru_cell_diagram", "zero_crossings", "zero_crossings_figure"]
@@ -247,4 +247,80 @@ def keep_versus_write(kept, gradient, point_labels, steps: int):
                 r"largest $\prod_t (1 - z_t)$",
                 f"gradient after {steps} steps", "Keeping the gradient means keeping the state")
     ax.legend(fontsize=9, loc="lower right")
+    return fig
+
+
+__all__ += ["unrolled_graph"]
+
+
+def unrolled_graph(steps: int = 4):
+    """The recurrent network unrolled over ``steps`` time steps (1 to 8), with the paths of BPTT.
+
+    One box per step (gid ``"cell-<t>"``, the same weights ``theta`` in each)
+    takes the input ``x_t`` (text gid ``"input-<t>"``) and the state
+    ``h_{t-1}`` and passes ``h_t`` on; each step has a loss ``L_t`` (circle
+    gid ``"loss-<t>"``, drawn as a calligraphic L), and the losses add up to ``L`` (text gid
+    ``"total"``). Forward arrows are solid black (gids ``"forward-h-<t>"``,
+    ``"forward-loss-<t>"``); the backward arrows of backpropagation through
+    time are dashed vermillion: from each loss into its step
+    (``"backward-loss-<t>"``) and from each step to the one before
+    (``"backward-h-<t>"``, labelled ``J_t^T``; ``t = 1`` ends at ``h_0``).
+    Returns the ``Figure``.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    steps = check_int(steps, "steps", minimum=1)
+    if steps > 8:
+        raise ValueError(f"steps must be at most 8 (the figure's width), got {steps}")
+    gap, back, loss = 2.6, PALETTE["vermillion"], r"\mathcal{L}"
+    fig, ax = plt.subplots(figsize=(1.9 + 1.75 * steps, 4.3))
+
+    def arrow(start, end, gid, backward=False):
+        props = {"arrowstyle": "-|>", "linewidth": 1.4, "shrinkA": 0, "shrinkB": 0,
+                 "color": back if backward else PALETTE["black"],
+                 "linestyle": (0, (4, 2)) if backward else "-"}
+        ax.annotate("", xy=end, xytext=start, arrowprops=props, gid=gid, zorder=2)
+
+    ax.text(0.35, 2.0, "$h_0$", ha="center", va="center", fontsize=13, gid="h0")
+    for t in range(1, steps + 1):
+        x = gap * t
+        ax.add_patch(FancyBboxPatch((x - 0.7, 1.55), 1.4, 0.9, boxstyle="round,pad=0.02",
+                                    facecolor="#E8F1F8", edgecolor=PALETTE["blue"],
+                                    linewidth=1.6, zorder=3, gid=f"cell-{t}"))
+        ax.text(x, 2.0, r"$f_\theta$", ha="center", va="center", fontsize=14, zorder=4)
+        ax.text(x, 0.05, f"$x_{{{t}}}$", ha="center", va="center", fontsize=13,
+                gid=f"input-{t}")
+        arrow((x, 0.35), (x, 1.53), f"forward-input-{t}")
+        start = 0.7 if t == 1 else x - gap + 0.72
+        arrow((start, 2.2), (x - 0.72, 2.2), f"forward-h-{t}")
+        arrow((x - 0.72, 1.8), (start, 1.8), f"backward-h-{t}", backward=True)
+        ax.text((start + x - 0.72) / 2, 2.3, f"$h_{{{t - 1}}}$" if t > 1 else "",
+                ha="center", va="bottom", fontsize=11)
+        ax.text((start + x - 0.72) / 2, 1.7, f"$J_{{{t}}}^\\top$", ha="center", va="top",
+                fontsize=11, color=back, gid=f"label-J-{t}")
+        ax.add_patch(Circle((x, 3.55), 0.33, facecolor="#FBEBD5", edgecolor=PALETTE["vermillion"],
+                            linewidth=1.6, zorder=3, gid=f"loss-{t}"))
+        ax.text(x, 3.55, f"${loss}_{{{t}}}$", ha="center", va="center", fontsize=12, zorder=4)
+        arrow((x - 0.18, 2.47), (x - 0.18, 3.24), f"forward-loss-{t}")
+        arrow((x + 0.18, 3.24), (x + 0.18, 2.47), f"backward-loss-{t}", backward=True)
+        line = ax.plot([x, x], [3.88, 4.45], color="0.45", linewidth=1.0)[0]
+        line.set_gid(f"sum-{t}")
+    last = gap * steps
+    ax.plot([gap, last], [4.45, 4.45], color="0.45", linewidth=1.0)
+    terms = ([f"{loss}_1", r"\cdots", f"{loss}_{{{steps}}}"] if steps > 2
+             else [f"{loss}_{{{t}}}" for t in range(1, steps + 1)])
+    ax.text((gap + last) / 2, 4.7, f"${loss} = " + " + ".join(terms) + "$",
+            ha="center", va="bottom", fontsize=13, gid="total")
+    ax.text(last + 1.3, 2.2, f"$h_{{{steps}}}$", ha="left", va="center", fontsize=12)
+    arrow((last + 0.72, 2.2), (last + 1.25, 2.2), "forward-h-out")
+    handles = [Line2D([], [], color=PALETTE["black"], linewidth=1.4, label="forward: states"),
+               Line2D([], [], color=back, linewidth=1.4, linestyle=(0, (4, 2)),
+                      label="backward: gradients (BPTT)")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncols=2,
+              fontsize=9, frameon=False)
+    ax.set_xlim(0, last + 1.9)
+    ax.set_ylim(-0.3, 5.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
     return fig
