@@ -118,3 +118,52 @@ def test_the_same_seed_gives_the_same_pairs():
 def test_bad_input_is_refused_with_the_argument_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_longest_carry_chain_counts_runs_of_carries():
+    from grubook.data import add_bits, encode_pair
+    from grubook.hard_cases import longest_carry_chain
+
+    assert longest_carry_chain(add_bits(encode_pair(127, 1, 8))[1]) == 7
+    assert longest_carry_chain(np.array([0, 1, 1, 0, 1, 1, 1, 0])) == 3
+    assert longest_carry_chain(np.zeros(5)) == 0
+    batch = np.array([[1, 1, 0], [0, 1, 0], [1, 1, 1]])
+    assert longest_carry_chain(batch).tolist() == [2, 1, 3]
+
+
+def test_longest_carry_chain_refuses_non_bits():
+    from grubook.hard_cases import longest_carry_chain
+
+    with pytest.raises(ValueError, match="carry must hold only"):
+        longest_carry_chain(np.array([0, 2, 1]))
+    with pytest.raises(ValueError, match="carry must have at least one axis"):
+        longest_carry_chain(np.array(1))
+
+
+def test_forgetful_adder_is_exact_with_enough_memory_and_memoryless_with_none():
+    from grubook.data import addition_batch, from_bits
+    from grubook.hard_cases import forgetful_adder, longest_carry_chain, memoryless_sum
+
+    x, y = addition_batch(200, 12, np.random.default_rng(1))
+    assert np.array_equal(forgetful_adder(x, 13), y)
+    a_bits, b_bits = x[..., 0], x[..., 1]
+    for row, a_row, b_row in zip(forgetful_adder(x, 0)[..., 0], a_bits, b_bits, strict=True):
+        assert from_bits(row) == memoryless_sum(from_bits(a_row), from_bits(b_row))
+    # With memory m it is exact precisely on the problems whose chains are at most m long.
+    from grubook.data import add_bits
+
+    chains = np.array([longest_carry_chain(add_bits(row)[1]) for row in x])
+    exact = np.all(forgetful_adder(x, 3) == y, axis=(1, 2))
+    assert np.all(exact[chains <= 3])
+    assert not np.any(exact[chains > 3])
+
+
+def test_forgetful_adder_refuses_bad_input():
+    from grubook.hard_cases import forgetful_adder
+
+    with pytest.raises(ValueError, match="x must have rank 3"):
+        forgetful_adder(np.zeros((4, 2)), 1)
+    with pytest.raises(ValueError, match="x must have 2 channels"):
+        forgetful_adder(np.zeros((1, 4, 3)), 1)
+    with pytest.raises(ValueError, match="memory"):
+        forgetful_adder(np.zeros((1, 4, 2)), -1)

@@ -17,14 +17,20 @@ column (0, 0), which holds a carry of 0, and one after a *generate* column
 (1, 1), which holds a carry of 1. The generate column followed by a
 propagate column defeats both rules (asserted by the tests and in
 chapter 1), so no pair can be passed by either shortcut.
-:func:`longest_holds` measures how long an addition holds each carry.
+:func:`longest_holds` measures how long an addition holds each carry;
+:func:`longest_carry_chain` measures runs of carries in carry arrays, and
+:func:`forgetful_adder` is a third rule, one that carries but only for a
+while (chapter 1 and the appendix score it).
 
 Operands are Python ints of any size; ``n_bits`` is their width.
 """
 
 from __future__ import annotations
 
-from grubook._checks import as_rng, check_int, check_one_of, check_positive_int
+import numpy as np
+
+from grubook._checks import as_rng, check_int, check_one_of, check_positive_int, check_rank
+from grubook.data import check_bits
 
 __all__ = [
     "HOLD_STYLES",
@@ -34,6 +40,8 @@ __all__ = [
     "hard_pairs",
     "hard_pair_count",
     "longest_holds",
+    "longest_carry_chain",
+    "forgetful_adder",
 ]
 
 HOLD_STYLES = ("a holds", "b holds", "mixed")
@@ -182,3 +190,43 @@ def longest_holds(a: int, b: int, n_bits: int) -> dict[int, int]:
         else:  # kill (0, 0) sets the carry to 0, generate (1, 1) to 1
             run, carry = 0, a_t
     return longest
+
+
+def longest_carry_chain(carry) -> np.ndarray:
+    """The longest run of consecutive carries of 1: (..., T) -> int (...).
+
+    ``carry`` holds the carry out of each step (0 or 1), as the second
+    result of :func:`grubook.data.add_bits`, with any leading batch axes.
+    """
+    bits = check_bits(carry, "carry")
+    if bits.ndim < 1:
+        raise ValueError(f"carry must have at least one axis (..., T), got shape {bits.shape}")
+    run = np.zeros(bits.shape[:-1], int)
+    longest = np.zeros(bits.shape[:-1], int)
+    for t in range(bits.shape[-1]):
+        run = (run + 1) * bits[..., t]
+        longest = np.maximum(longest, run)
+    return longest
+
+
+def forgetful_adder(x, memory: int) -> np.ndarray:
+    """Ripple-carry addition that drops the carry after ``memory`` carrying steps in a row.
+
+    ``x``: bit pairs ``(B, T, 2)``. Returns the predicted sum bits, float32
+    ``(B, T, 1)``. With ``memory = 0`` it never carries (the memoryless rule).
+    """
+    bits = check_rank(check_bits(x, "x"), 3, "x", "(batch, steps, 2)")
+    if bits.shape[-1] != 2:
+        raise ValueError(
+            f"x must have 2 channels (a_t, b_t) on its last axis, got shape {bits.shape}"
+        )
+    memory = check_int(memory, "memory", minimum=0)
+    carry, age = np.zeros(len(bits), np.uint8), np.zeros(len(bits), int)
+    out = np.empty(bits.shape[:2], np.uint8)
+    for t in range(bits.shape[1]):
+        total = bits[:, t, 0] + bits[:, t, 1] + carry
+        out[:, t] = total & 1
+        age = np.where(total > 1, age + 1, 0)  # steps in a row that carried
+        carry = ((total > 1) & (age <= memory)).astype(np.uint8)
+        age = age * carry  # a dropped carry ends the chain
+    return out[..., None].astype(np.float32)
