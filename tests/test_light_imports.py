@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 LIGHT = ["grubook.analysis", "grubook.reference", "grubook.data", "grubook.hard_cases",
-         "grubook.stats", "grubook.verify"]
+         "grubook.heldout", "grubook.stats", "grubook.verify"]
 
 PROBE = """
 import sys

@@ -4,10 +4,11 @@ import keras
 import numpy as np
 import pytest
 
-from grubook.data import addition_batch
+from grubook.data import addition_batch, targets_for
 from grubook.model import add, build_adder
 from grubook.train import (
     SPLITS,
+    VALIDATION_LIMIT,
     bit_accuracy,
     evaluate,
     exact_count,
@@ -79,6 +80,33 @@ def test_validation_and_test_sets_share_no_pair():
     assert SPLITS["validation"] != SPLITS["test"]
     with pytest.raises(ValueError, match="split must be one of"):
         held_out_set(32, 10, "train")
+
+
+@pytest.mark.parametrize("n_bits", [6, 8, 10])
+def test_narrow_test_sets_skip_every_validation_pair(n_bits):
+    # Drawn from their own seeds alone, the 8-bit sets of 2,000 shared 54 pairs.
+    validation = operand_pairs(held_out_set(n_bits, VALIDATION_LIMIT, "validation")[0])
+    x, y = held_out_set(n_bits, 2000, "test")
+    assert x.shape == (2000, n_bits + 1, 2) and y.shape == (2000, n_bits + 1, 1)
+    assert not validation & operand_pairs(x)
+    assert np.array_equal(y, targets_for(x))
+    # Fixed: the same call gives the same set, and a shorter one is its first rows
+    # whenever no replacement was drawn before them.
+    assert np.array_equal(held_out_set(n_bits, 2000, "test")[0], x)
+
+
+def test_wide_test_sets_are_the_plain_draw_from_the_test_seed():
+    # Where no pair is shared, skipping changes nothing: stored results stay valid.
+    for n_bits in (16, 32, 65):
+        plain, _ = addition_batch(1000, n_bits, SPLITS["test"])
+        assert np.array_equal(held_out_set(n_bits, 1000, "test")[0], plain)
+
+
+def test_held_out_sets_refuse_what_they_cannot_keep_apart():
+    with pytest.raises(ValueError, match="n_samples must be at most 2000"):
+        held_out_set(32, VALIDATION_LIMIT + 1, "validation")
+    with pytest.raises(ValueError, match="n_bits = 4 is too narrow"):
+        held_out_set(4, 10, "test")
 
 
 def test_training_never_reads_the_test_set(monkeypatch):

@@ -14,7 +14,8 @@ Chapter 3, building the cell
     ``grubook.cell``: the GRU cell as a Keras layer; weights to and from Keras.
 Chapter 4, teaching the GRU to add
     ``grubook.model``: ``build_adder`` and ``add`` for Python ints of any size.
-    ``grubook.train``: training; the validation and test sets; exact match.
+    ``grubook.heldout``: the validation and test sets, fixed and disjoint.
+    ``grubook.train``: training; exact match.
 Chapter 5, inside the trained GRU
     ``grubook.analysis``: traces, probes, length tests, a hand-built adder (no TensorFlow).
     ``grubook.studies``: recipes, noisy cells and the multi-seed studies.
