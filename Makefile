@@ -16,11 +16,13 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book build-stored test test-numerics peers test-peers lint notebooks compare student serve clean
+.PHONY: help setup book build-stored pdf test-pdf test test-numerics peers test-peers lint notebooks compare student serve clean
 
 help:
 	@echo "make book       set up, execute the notebooks and build the site into _build/html"
 	@echo "make test       set up, then lint, build the site from the stored outputs, run every test"
+	@echo "make pdf        the PDF edition, _build/pdf/gru-book.pdf (offline; Debian's Chromium prints it)"
+	@echo "make test-pdf   make pdf, then check the PDF (titles, equations, figures, pages)"
 	@echo "make test-numerics  strict nbval on every notebook under arithmetic changed on purpose"
 	@echo "make peers      install the optional PyTorch extra and time torch.nn.GRU (book/data/peers.json)"
 	@echo "make test-peers install the optional PyTorch extra and test the comparison with it"
@@ -72,6 +74,21 @@ _build/stored_config.yml: _config.yml
 
 build-stored: setup _build/stored_config.yml
 	jupyter-book build . -W --keep-going --config _build/stored_config.yml
+
+# The PDF edition: every chapter on one page (Sphinx's singlehtml builder,
+# from the stored outputs), printed by Debian's Chromium with every request
+# off the build folder refused (src/grubook/_pdf.py). The page is the root
+# document, book/intro; copied to the build's top so its links resolve.
+# About 2 minutes on two cores, so .ci/run runs its test after `make test`.
+SINGLE := _build/singlehtml
+pdf: setup _build/stored_config.yml
+	jupyter-book build . -W --keep-going --builder singlehtml --config _build/stored_config.yml
+	cp $(SINGLE)/book/intro.html $(SINGLE)/gru-book.html
+	python -m grubook._pdf $(SINGLE)/gru-book.html _build/pdf/gru-book.pdf
+
+# GRUBOOK_REQUIRE_PDF makes tests/pdf fail, not skip, when the PDF is missing.
+test-pdf: pdf
+	GRUBOOK_REQUIRE_PDF=1 python -m pytest tests/pdf -p no:cacheprovider
 
 lint: setup
 	ruff check src tests

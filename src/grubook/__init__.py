@@ -36,6 +36,7 @@ Shared machinery
     ``grubook._cli``: argument types the commands share (a range of seeds).
     ``grubook._results``: the JSON document every command writes.
     ``grubook._site``: the Sphinx extension the site is built with.
+    ``grubook._pdf``: the PDF edition, the one-page build printed by Chromium.
 """
 
 __version__ = "0.1.0"
