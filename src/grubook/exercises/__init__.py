@@ -14,7 +14,13 @@ returns a solution. Importing it does not import TensorFlow (chapter 3's
 checkers do, when they run).
 
 - ``_core``: the Result, the Wrong answer and safe readers of an answer.
-- ``ch1`` to ``ch7``: one module per chapter, its checkers by exercise id.
+- ``ch1``: carries, carry chains, the order of the bits, train-test overlap.
+- ``ch2``: the reset-after Jacobian, a running average, the adder's parameter count.
+- ``ch3``: two TensorFlow steps, the multiply-adds of a step, a fused kernel's norm.
+- ``ch4``: the loss gradients, flattering bit accuracy, the learning rate.
+- ``ch5``: a two-unit adder, a subtractor, the input-only probe.
+- ``ch6``: the cost of a reset-after step, interleaved timing, dL/da^z.
+- ``ch7``: the smallest provable scale, the borrow machine, a boxed image.
 """
 
 from __future__ import annotations

@@ -46,12 +46,23 @@ def registry(*pairs: tuple[str, Checker]) -> dict[str, Checker]:
     return dict(pairs)
 
 
+def shown(value) -> str:
+    """``value``'s type and a short repr, on one line, for a message."""
+    text = " ".join(repr(value).split())
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
 def number(answer, what: str, *, low=None, high=None) -> float:
-    """``answer`` as a finite float, or :class:`Wrong` naming ``what``."""
+    """``answer`` as a finite float in [``low``, ``high``], or :class:`Wrong` naming ``what``."""
     try:
         return check_real(answer, what, low=low, high=high)
-    except (TypeError, ValueError) as error:
-        raise Wrong(str(error)) from None
+    except TypeError:
+        raise Wrong(f"{what} must be a number, got {shown(answer)}") from None
+    except ValueError:
+        bounds = {(True, True): f" in [{low}, {high}]", (True, False): f" >= {low}",
+                  (False, True): f" <= {high}", (False, False): ""}
+        accepted = bounds[low is not None, high is not None]
+        raise Wrong(f"{what} must be a finite number{accepted}, got {shown(answer)}") from None
 
 
 def fraction(answer, what: str) -> float:
@@ -68,7 +79,7 @@ def fraction(answer, what: str) -> float:
 def whole(answer, what: str, *, minimum: int = 0) -> int:
     """An int >= ``minimum`` (NumPy ints too); bools, floats and the rest are refused."""
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Integral):
-        raise Wrong(f"{what} must be an int, got {type(answer).__name__} {answer!r:.60}")
+        raise Wrong(f"{what} must be an int, got {shown(answer)}")
     if answer < minimum:
         raise Wrong(f"{what} must be an int >= {minimum}, got {answer}")
     return int(answer)
@@ -86,7 +97,7 @@ def parts(answer, count: int, what: str) -> tuple:
 def function(answer, what: str) -> Callable:
     """``answer`` if it can be called, or :class:`Wrong`."""
     if not callable(answer):
-        raise Wrong(f"{what} must be a function, got {type(answer).__name__} {answer!r:.60}")
+        raise Wrong(f"{what} must be a function, got {shown(answer)}")
     return answer
 
 
@@ -110,7 +121,7 @@ def array(value, shape: tuple[int, ...], what: str, expected_doc: str) -> np.nda
         raise Wrong(f"{what} is not an array of numbers ({type(value).__name__}: "
                     f"{error})"[:300]) from None
     if result.shape != shape:
-        raise Wrong(f"{what}'s shape is {result.shape}, expected {expected_doc}")
+        raise Wrong(f"the shape of {what} is {result.shape}, expected {expected_doc}")
     if not np.all(np.isfinite(result)):
         raise Wrong(f"{what} holds NaN or infinite values")
     return result

@@ -36,7 +36,8 @@ def check_count_carries(answer) -> str:
         got = whole(call(count_carries, f"count_carries({a}, {b})", a, b),
                     f"count_carries({a}, {b})")
         if got != expected:
-            shown = f"{a} + {b}" if max(a, b) < 2**64 else f"a pair of {max(a, b).bit_length()}-bit numbers"
+            width = max(a, b).bit_length()
+            shown = f"{a} + {b}" if width <= 64 else f"a pair of {width}-bit numbers"
             hint = ""
             if got == expected - 1 and carry[-2] == 1:
                 hint = "; is the carry out of the last column counted?"

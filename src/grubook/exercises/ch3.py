@@ -46,7 +46,7 @@ def _check_step(step, what: str, rng, *, batch: int, units: int, after: bool,
     x32, h32, *p32 = (tf.constant(v, tf.float32) for v in (x, h, *params))
     result = call(step, what, x32, h32, GRUParams(*p32), **keywords)
     result = getattr(result, "h", result)
-    got = array(result, (batch, units), f"the state {what} returns", f"(B, H) = {(batch, units)}")
+    got = array(result, (batch, units), f"the state from {what}", f"(B, H) = {(batch, units)}")
     error, _ = worst(got, gru_step(x, h, params, reset_after=after).h)
     if error <= 1e-5:
         return

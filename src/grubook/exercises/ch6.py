@@ -75,7 +75,7 @@ def check_dz(answer) -> str:
     for shape in ((4, 3), (1, 1), (2, 16)):
         g, a = rng.normal(size=shape), 2 * rng.normal(size=shape)
         h_prev, h_tilde = rng.uniform(-1, 1, shape), rng.uniform(-1, 1, shape)
-        got = array(call(dz, "dz", g, h_prev, h_tilde, a), shape, "the gradient dz returns",
+        got = array(call(dz, "dz", g, h_prev, h_tilde, a), shape, "the gradient from dz",
                     f"the inputs' shape (B, H) = {shape}")
         expected = _loss_derivative(g, h_prev, h_tilde, a)
         error, index = worst(got, expected)

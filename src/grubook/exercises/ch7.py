@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from grubook.analysis import adder_bits, all_pairs, exact_match_bits, hand_built_adder
-from grubook.exercises._core import Wrong, array, call, function, number, parts, registry
+from grubook.exercises._core import Wrong, array, call, function, number, parts, registry, shown
 
 STEP = 1.1
 """How close to the smallest scale an answer must be: it fails at scale / STEP."""
@@ -56,7 +56,7 @@ def check_scale(answer) -> str:
 def _bit(value, what: str) -> int:
     """``value`` as 0 or 1 (an int, a bool, or a float equal to either)."""
     if not isinstance(value, (numbers.Real, np.bool_)) or value not in (0, 1):
-        raise Wrong(f"{what} must be a bit, 0 or 1, got {type(value).__name__} {value!r:.40}")
+        raise Wrong(f"{what} must be a bit, 0 or 1, got {shown(value)}")
     return int(value)
 
 
@@ -70,7 +70,8 @@ def check_subtract(answer) -> str:
                        f"what {what} returns (d_t, borrow_out)")
         table[a_t, b_t, borrow] = tuple(_bit(v, f"{what}[{i}]") for i, v in enumerate(result))
     n_bits = 5
-    for a, b in itertools.product(range(2**n_bits), repeat=2):
+    pairs = sorted(itertools.product(range(2**n_bits), repeat=2), key=lambda p: p[0] < p[1])
+    for a, b in pairs:  # a >= b first
         borrow, difference = 0, 0
         for t in range(n_bits + 1):  # the last step reads (0, 0)
             bit, borrow = table[(a >> t) & 1, (b >> t) & 1, borrow]
@@ -91,7 +92,7 @@ def check_split(answer) -> str:
     rng = np.random.default_rng(707)
     for units in (1, 2, 3, 5):
         J, radius = rng.normal(size=(units, units)), rng.uniform(0.01, 1, units)
-        got = array(call(width, "width", J, radius), (units,), "the radius width returns",
+        got = array(call(width, "width", J, radius), (units,), "the radius from width",
                     f"(H,) with H = {units}")
         corners = np.array(list(itertools.product((-1.0, 1.0), repeat=units))) * radius
         expected = np.abs(corners @ J.T).max(axis=0)
