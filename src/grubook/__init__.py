@@ -27,6 +27,7 @@ Chapter 7, proved for every length
     ``grubook.certified``: training for the certificate.
     ``grubook.verify``: intervals, the certificate, the automaton (no TensorFlow).
 Every chapter
+    ``grubook.exercises``: self-checks for the exercises, ``check(exercise_id, answer)``.
     ``grubook.stats``: Clopper-Pearson intervals, Fisher, McNemar, Holm.
     ``grubook.plots``: every figure, one module per chapter, one style.
     ``grubook.notebooks``: executing, comparing and gluing notebooks; the student edition.
