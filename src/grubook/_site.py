@@ -10,12 +10,15 @@ so this extension
 - removes thebe's event handlers (no thebe configuration in the pages), and
 - drops thebe's scripts and styles from each page and any script or style
   sheet added twice, and
-- adds the book's own style sheet (``site_static/book.css``).
+- adds the book's own style sheet (``site_static/book.css``), and
+- adds the ``chapter-times`` directive (:mod:`grubook._times_directive`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from grubook._times_directive import ChapterTimes
 
 __all__ = ["setup"]
 
@@ -73,4 +76,5 @@ def setup(app):
     app.add_css_file("book.css")
     app.connect("config-inited", _drop_thebe_handlers)
     app.connect("html-page-context", _clean_assets, priority=900)
+    app.add_directive("chapter-times", ChapterTimes)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
