@@ -18,7 +18,7 @@ COLAB_CELL = """\
 import sys
 
 if "google.colab" in sys.modules:
-    %pip install --quiet "grubook @ git+https://github.com/gru-book/gru-book"
+    %pip install --quiet "grubook @ git+https://github.com/gru-book/gru-book@main"
 """
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -45,9 +45,12 @@ def test_colab_cell_installs_from_the_configured_repository(path):
     """The cell's repository is the one the site's launch buttons point at."""
     import yaml
 
-    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))["repository"]["url"]
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))["repository"]
     first = nbformat.read(path, as_version=4).cells[0]
-    assert f"git+{url}" in first.source
+    # The branch the launch buttons open, so the library matches the notebook.
+    assert f'"grubook @ git+{repository["url"]}@{repository["branch"]}"' in first.source
+    # Exactly one package, and nothing else installed.
+    assert first.source.count("%pip install") == 1 and first.source.count("grubook @") == 1
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

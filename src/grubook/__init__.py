@@ -38,6 +38,7 @@ Shared machinery
     ``grubook._results``: the JSON document every command writes.
     ``grubook._site``: the Sphinx extension the site is built with.
     ``grubook._pdf``: the PDF edition, the one-page build printed by Chromium.
+    ``grubook._repository``: the one setting that says where the book lives.
 """
 
 __version__ = "0.1.0"
