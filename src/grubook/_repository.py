@@ -19,7 +19,7 @@ from pathlib import Path
 __all__ = ["ROOT", "FILES", "setting", "occurrences", "point_at", "main"]
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ("_config.yml", "CITATION.cff", "README.md", "book/*.ipynb", "tests/test_colab_cell.py")
+FILES = ("_config.yml", "CITATION.cff", "book/*.ipynb", "tests/test_colab_cell.py")
 """The files that may name the book's repository (globs, relative to the root)."""
 
 _GITHUB = re.compile(r"https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?=[/\"'\s@)>]|$)")
