@@ -37,6 +37,7 @@ Shared machinery
     ``grubook._cli``: argument types the commands share (a range of seeds).
     ``grubook._results``: the JSON document every command writes.
     ``grubook._site``: the Sphinx extension the site is built with.
+    ``grubook._times_directive``: its table of each chapter's reading and run time.
     ``grubook._pdf``: the PDF edition, the one-page build printed by Chromium.
     ``grubook._repository``: the one setting that says where the book lives.
 """

@@ -17,6 +17,8 @@ Submodules:
   rounded as the page shows them (``as_shown``).
 - ``execution``: run a notebook (``execute``, ``execute_in_place``) and list
   the outputs a run today changes (``compare``, ``report_changes``).
+- ``reading``: how long a chapter takes (``prose_words``, ``chapter_time``),
+  for the instructors' page.
 - ``student``: remove the solutions (``strip_solutions``,
   ``write_student_edition``).
 - ``cli``: ``main``, the command line; ``__main__`` runs it.
