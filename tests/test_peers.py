@@ -78,3 +78,59 @@ def test_the_command_line_times_both_sides_and_writes_json(tmp_path):
     variants = {row["variant"] for row in stored["rows"]}
     assert set(peers.TORCH_VARIANTS) | {"fused + XLA", "Keras GRU"} <= variants
     assert all(len(row["seconds"]) == 2 for row in stored["rows"])
+
+
+def _torch_gru(state, dtype):
+    """A one-layer ``torch.nn.GRU`` (batch first) holding ``state`` (NumPy arrays)."""
+    units, inputs = state["weight_ih_l0"].shape[0] // 3, state["weight_ih_l0"].shape[1]
+    gru = torch.nn.GRU(inputs, units, batch_first=True, dtype=dtype)
+    gru.load_state_dict({name: torch.from_numpy(np.ascontiguousarray(value)).to(dtype)
+                         for name, value in state.items()})
+    return gru
+
+
+@pytest.mark.parametrize("dtype, atol", [(torch.float64, 1e-12), (torch.float32, 1e-5)])
+def test_the_conventions_torch_row_computes_what_torch_nn_gru_computes(dtype, atol):
+    from grubook import conventions
+
+    params = _params(units=5, seed=11)
+    rng = np.random.default_rng(12)
+    xs, h0 = rng.normal(size=(3, 7, 2)), rng.uniform(-1, 1, (3, 5))
+    gru = _torch_gru(conventions.to_torch(params), dtype)
+    got, last = gru(torch.from_numpy(xs).to(dtype), torch.from_numpy(h0).to(dtype)[None])
+    want = gru_sequence(xs, h0, params, reset_after=True).h
+    assert np.abs(got.detach().double().numpy() - want).max() <= atol
+    assert np.abs(last[0].detach().double().numpy() - want[:, -1]).max() <= atol
+    # and back: torch's own (random) weights, read as the book's, reproduce torch's states
+    fresh = torch.nn.GRU(2, 5, batch_first=True, dtype=torch.float64)
+    state = {name: value.detach().numpy() for name, value in fresh.state_dict().items()}
+    back = conventions.from_torch(state)
+    again = gru_sequence(xs, h0, back, reset_after=True).h
+    ran = fresh(torch.from_numpy(xs), torch.from_numpy(h0)[None])[0].detach().numpy()
+    assert np.abs(ran - again).max() <= 1e-12
+
+
+def test_the_conventions_torch_row_needs_the_whole_map():
+    """Negating z alone, or skipping the reorder or the transpose, is caught."""
+    from grubook import conventions
+    from grubook.reference import flip_update_gate
+
+    params = _params(units=5, seed=13)
+    rng = np.random.default_rng(14)
+    xs = rng.normal(size=(2, 6, 2))
+    want = gru_sequence(xs, np.zeros((2, 5)), params, reset_after=True).h
+    keras_side = flip_update_gate(params)
+    right = conventions.to_torch(params)
+    wrong_maps = {
+        "negate z only": {"weight_ih_l0": keras_side.kernel.T,
+                          "weight_hh_l0": keras_side.recurrent_kernel.T,
+                          "bias_ih_l0": keras_side.bias[0], "bias_hh_l0": keras_side.bias[1]},
+        "no negation": conventions.to_torch(flip_update_gate(params)),
+        "biases not split": {**right, "bias_ih_l0": right["bias_ih_l0"] + right["bias_hh_l0"],
+                             "bias_hh_l0": 0 * right["bias_hh_l0"]},
+    }
+    got = _torch_gru(right, torch.float64)(torch.from_numpy(xs))[0].detach().numpy()
+    assert np.abs(got - want).max() <= 1e-12
+    for name, state in wrong_maps.items():
+        got = _torch_gru(state, torch.float64)(torch.from_numpy(xs))[0].detach().numpy()
+        assert np.abs(got - want).max() > 1e-3, name

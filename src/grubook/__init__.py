@@ -12,6 +12,7 @@ Chapter 2, deriving the GRU
     ``grubook.reference``: the GRU equations in NumPy (both reset placements).
 Chapter 3, building the cell
     ``grubook.cell``: the GRU cell as a Keras layer; weights to and from Keras.
+    ``grubook.conventions``: the weights in Keras's, PyTorch's, cuDNN's and the tutorial's layouts.
 Chapter 4, teaching the GRU to add
     ``grubook.model``: ``build_adder`` and ``add`` for Python ints of any size.
     ``grubook.heldout``: the validation and test sets, fixed and disjoint.

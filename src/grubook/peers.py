@@ -31,9 +31,8 @@ import time
 import numpy as np
 import tensorflow as tf
 
-from grubook import bench
+from grubook import bench, conventions
 from grubook.cell import GRUParams, get_params
-from grubook.reference import flip_update_gate
 
 __all__ = [
     "TORCH_VARIANTS",
@@ -59,49 +58,32 @@ TF_VARIANTS = ("fused + XLA", "fused: + unrolled + XLA", "fused, reset after + X
 def _swap_gate_order(array, units: int) -> np.ndarray:
     """Keras's gate blocks z, r, h of the last axis as PyTorch's r, z, n, or back.
 
-    ``array`` is (rows, 3H) or (3H,). Swapping the first two blocks is its
-    own inverse, so the same function maps both ways.
+    ``array`` is (rows, 3H) or (3H,); the map is its own inverse. It lives in
+    :func:`grubook.conventions.swap_gate_order`, beside the other layouts.
     """
-    array = np.asarray(array)
-    first, second, third = (array[..., i * units:(i + 1) * units] for i in range(3))
-    return np.concatenate([second, first, third], axis=-1)
+    return conventions.swap_gate_order(array, units)
 
 
 def torch_state(params: GRUParams) -> dict[str, np.ndarray]:
     """The book's reset-after weights as ``torch.nn.GRU``'s state dict (NumPy arrays).
 
     ``params`` in Keras's layout (kernel (D, 3H), recurrent kernel (H, 3H),
-    bias (2, 3H): input and recurrent) in the book's convention (old state
-    kept with weight 1 - z). Negating the z-block gives Keras's convention,
-    which is PyTorch's; then each block moves to PyTorch's order r, z, n and
-    each matrix is transposed.
+    bias (2, 3H)) in the book's convention. The map (negate the z-block,
+    reorder the blocks to r, z, n, transpose) is
+    :func:`grubook.conventions.to_torch`, which chapter 3 checks beside the
+    Keras, cuDNN and tutorial layouts.
     """
-    if np.ndim(params.bias) != 2:
-        raise ValueError("params must be reset-after weights (bias of shape (2, 3H)), "
-                         f"got a bias of shape {np.shape(params.bias)}")
-    keras_side = flip_update_gate(params)
-    units = np.shape(params.recurrent_kernel)[0]
-    return {
-        "weight_ih_l0": _swap_gate_order(keras_side.kernel, units).T,
-        "weight_hh_l0": _swap_gate_order(keras_side.recurrent_kernel, units).T,
-        "bias_ih_l0": _swap_gate_order(keras_side.bias[0], units),
-        "bias_hh_l0": _swap_gate_order(keras_side.bias[1], units),
-    }
+    return conventions.to_torch(params)
 
 
 def book_gradients(state: dict[str, np.ndarray]) -> GRUParams:
     """Gradients with respect to :func:`torch_state`'s arrays, in the book's layout.
 
     The map from the book's weights to PyTorch's only moves entries and
-    flips signs, so gradients move back by the same map, inverted.
+    flips signs, so gradients move back by the same map, inverted:
+    :func:`grubook.conventions.from_torch`.
     """
-    units = state["weight_hh_l0"].shape[1]
-    keras_side = GRUParams(
-        _swap_gate_order(state["weight_ih_l0"].T, units),
-        _swap_gate_order(state["weight_hh_l0"].T, units),
-        np.stack([_swap_gate_order(state[name], units) for name in ("bias_ih_l0", "bias_hh_l0")]),
-    )
-    return flip_update_gate(keras_side)
+    return conventions.from_torch(state)
 
 
 def _torch():
