@@ -16,13 +16,14 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book build-stored pdf test-pdf test test-numerics peers test-peers lint notebooks compare student serve clean
+.PHONY: help setup book build-stored pdf test-pdf release test test-numerics peers test-peers lint notebooks compare student serve clean
 
 help:
 	@echo "make book       set up, execute the notebooks and build the site into _build/html"
 	@echo "make test       set up, then lint, build the site from the stored outputs, run every test"
 	@echo "make pdf        the PDF edition, _build/pdf/gru-book.pdf (offline; Debian's Chromium prints it)"
 	@echo "make test-pdf   make pdf, then check the PDF (titles, equations, figures, pages)"
+	@echo "make release    the files a release attaches, with checksums, into _build/release"
 	@echo "make test-numerics  strict nbval on every notebook under arithmetic changed on purpose"
 	@echo "make peers      install the optional PyTorch extra and time torch.nn.GRU (book/data/peers.json)"
 	@echo "make test-peers install the optional PyTorch extra and test the comparison with it"
@@ -89,6 +90,18 @@ pdf: setup _build/stored_config.yml
 # GRUBOOK_REQUIRE_PDF makes tests/pdf fail, not skip, when the PDF is missing.
 test-pdf: pdf
 	GRUBOOK_REQUIRE_PDF=1 python -m pytest tests/pdf -p no:cacheprovider
+
+# A release's files (.github/workflows/release.yml attaches them to the
+# GitHub release of a vX.Y.Z tag): the site, the PDF, the executed notebooks
+# with their data, the student edition, and their SHA-256 checksums.
+RELEASE := _build/release
+release: build-stored pdf student
+	rm -rf $(RELEASE) && mkdir -p $(RELEASE)
+	tar -czf $(RELEASE)/gru-book-site.tar.gz -C _build html
+	cp _build/pdf/gru-book.pdf $(RELEASE)/gru-book.pdf
+	tar -czf $(RELEASE)/gru-book-notebooks.tar.gz book/*.ipynb book/data
+	tar -czf $(RELEASE)/gru-book-student.tar.gz student
+	cd $(RELEASE) && sha256sum gru-book* > SHA256SUMS && sha256sum --check --quiet SHA256SUMS
 
 lint: setup
 	ruff check src tests

@@ -41,6 +41,7 @@ Shared machinery
     ``grubook._times_directive``: its table of each chapter's reading and run time.
     ``grubook._pdf``: the PDF edition, the one-page build printed by Chromium.
     ``grubook._repository``: the one setting that says where the book lives.
+    ``grubook._release``: one version in every file; links to a release's files.
 """
 
 __version__ = "0.1.0"

@@ -11,13 +11,15 @@ so this extension
 - drops thebe's scripts and styles from each page and any script or style
   sheet added twice, and
 - adds the book's own style sheet (``site_static/book.css``), and
-- adds the ``chapter-times`` directive (:mod:`grubook._times_directive`).
+- adds the ``chapter-times`` directive (:mod:`grubook._times_directive`) and
+  the ``release-file`` role (:mod:`grubook._release`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from grubook._release import release_file_role
 from grubook._times_directive import ChapterTimes
 
 __all__ = ["setup"]
@@ -77,4 +79,5 @@ def setup(app):
     app.connect("config-inited", _drop_thebe_handlers)
     app.connect("html-page-context", _clean_assets, priority=900)
     app.add_directive("chapter-times", ChapterTimes)
+    app.add_role("release-file", release_file_role)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
