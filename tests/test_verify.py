@@ -17,7 +17,7 @@ from grubook.analysis import (
     trace_adder,
 )
 from grubook.data import addition_batch, encode_pair
-from grubook.reference import GRUParams, gru_step, random_params
+from grubook.reference import GRUParams, gru_step, random_params, sigmoid
 from grubook.verify import Box
 
 LONG = 100_000
@@ -176,7 +176,7 @@ def test_the_start_state_lies_in_the_first_box():
     assert certificate.boxes[0].contains(h1)
 
 
-@pytest.mark.parametrize("gap, first_wrong", [(1e-4, 322), (1e-3, 101)])
+@pytest.mark.parametrize("gap, first_wrong", [(1e-4, 323), (1e-3, 101)])
 def test_a_carry_that_leaks_is_never_certified(gap, first_wrong):
     params, readout = verify.leaky_adder(gap)
     x8 = all_pairs(8)
@@ -207,7 +207,7 @@ def test_a_wrong_readout_fails_on_the_first_steps():
 def test_boxes_that_keep_growing_are_not_a_proof():
     params = random_params(2, 3, rng=0)
     readout = Readout(w=np.zeros(3), b=1.0)  # always 1: right on no carry-free zero
-    certificate = verify.certify(params, readout, max_iterations=3)
+    certificate = verify.certify(*verify.float32_weights(params, readout), max_iterations=3)
     assert not certificate.proved
 
 
@@ -245,6 +245,58 @@ def test_float32_step_error_bounds_a_float32_step():
     error = np.abs(step32 - step64).max()
     bound = verify.float32_step_error(params32)
     assert 0 < error <= bound < 1e-3
+
+
+def _edge_readout(readout, target):
+    """The hand-built readout with the bias (a float32 number) that sets
+    ``margin - float32_readout_error`` nearest ``target``; and that excess."""
+    params, _ = hand_built_adder()
+    margin = verify.certify(params, readout).margin  # b = 0: both sides about 10
+    bias = np.float32(verify.float32_readout_error(readout) + target - margin)
+    best = None
+    for step in range(-4, 5):
+        b = float(bias + step * np.spacing(bias))
+        shifted = Readout(w=readout.w, b=b)
+        certificate = verify.certify(params, shifted)
+        excess = certificate.margin - verify.float32_readout_error(shifted)
+        if best is None or abs(excess - target) < abs(best[1] - target):
+            best = (shifted, excess, certificate)
+    return best
+
+
+def test_a_margin_within_the_floor_of_its_rounding_is_not_a_proof():
+    # The edge network of issue 28: proved margin above the readout's rounding
+    # bound by less than READOUT_FLOOR, so that the theorem would only promise
+    # logits that float32's sigmoid may round to exactly 0.5.
+    _, readout = hand_built_adder()
+    shifted, excess, certificate = _edge_readout(readout, 0.5 * verify.READOUT_FLOOR)
+    assert 0 < excess < verify.READOUT_FLOOR
+    assert not certificate.proved and "floor" in certificate.reason
+    shifted, excess, certificate = _edge_readout(readout, 2 * verify.READOUT_FLOOR)
+    assert verify.READOUT_FLOOR < excess < 4 * verify.READOUT_FLOOR
+    assert certificate.proved, certificate.reason
+
+
+def test_float32_decides_every_logit_beyond_the_floor():
+    floor = np.float32(verify.READOUT_FLOOR)
+    probability = sigmoid(np.array([floor, -floor, 5e-8, -5e-8], np.float32))
+    assert probability.dtype == np.float32
+    assert probability[0] > 0.5 > probability[1]
+    assert probability[2] == probability[3] == 0.5  # below ~1.2e-7: rounded to 0.5
+
+
+def test_certify_refuses_weights_that_are_not_float32_numbers():
+    params, readout = hand_built_adder()
+    nudged = params.recurrent_kernel.copy()
+    nudged[1, 6] += 1e-12  # a float64 number that float32 cannot hold
+    with pytest.raises(ValueError, match="recurrent_kernel must hold float32 numbers"):
+        verify.certify(GRUParams(params.kernel, nudged, params.bias), readout)
+    with pytest.raises(ValueError, match="readout.b must hold float32 numbers"):
+        verify.certify(params, Readout(w=readout.w, b=0.1))
+    rounded = verify.float32_weights(GRUParams(params.kernel, nudged, params.bias),
+                                     Readout(w=readout.w, b=0.1))
+    assert verify.certify(*rounded).proved
+    assert rounded[1].b == float(np.float32(0.1)) and rounded[0].recurrent_kernel[1, 6] == 10
 
 
 # --- The automaton ----------------------------------------------------------------
@@ -312,6 +364,14 @@ def test_kmeans_refuses_more_clusters_than_distinct_points():
 def test_leaky_adder_refuses_a_bad_gap():
     with pytest.raises(TypeError, match="gap"):
         verify.leaky_adder("0.1")
+
+
+@pytest.mark.parametrize("gap", [-1e-2, 1e-3, 1e-5])
+def test_leaky_adder_holds_float32_weights_and_its_gap(gap):
+    params, readout = verify.leaky_adder(gap)
+    for value in params:
+        assert (np.float32(value) == value).all()
+    assert abs(verify.leaky_gap(params) - gap) < 1e-6
 
 
 # --- Wrapping, structured inputs, many seeds ----------------------------------------

@@ -22,7 +22,7 @@ Importing it does not import TensorFlow (only training a seed does).
 
 - ``intervals``: Box and the outward-rounded interval operations, one GRU step, the readout.
 - ``keys``: the carry before a window of inputs and the window; the carry machine on keys.
-- ``rounding``: bounds on the error of a float32 step and a float32 readout.
+- ``rounding``: bounds on the error of a float32 step and a float32 readout; float32 weights.
 - ``leaky``: the hand-built adder with a carry that leaks, failing only at long lengths.
 - ``certificate``: Certificate and certify: growing boxes until they prove the adder.
 - ``automaton``: k-means on the states, the Mealy machine they form, minimised.
@@ -64,13 +64,16 @@ from grubook.verify.keys import (
     key_table,
     state_keys,
 )
-from grubook.verify.leaky import leaky_adder
+from grubook.verify.leaky import leaky_adder, leaky_gap
 from grubook.verify.long_inputs import first_wrong_steps, structured_inputs
 from grubook.verify.portrait import Plane, carry_plane, fixed_points, portrait_panel
 from grubook.verify.rounding import (
     FLOAT32_STATE_BOUND,
+    READOUT_FLOOR,
+    check_float32,
     float32_readout_error,
     float32_step_error,
+    float32_weights,
 )
 from grubook.verify.seeds import CERTIFY_RECIPES, HISTORIES, LONG_STEPS, certify_seed
 
@@ -92,7 +95,11 @@ __all__ = [
     "float32_step_error",
     "float32_readout_error",
     "FLOAT32_STATE_BOUND",
+    "READOUT_FLOOR",
+    "check_float32",
+    "float32_weights",
     "leaky_adder",
+    "leaky_gap",
     "Certificate",
     "certify",
     "kmeans",
