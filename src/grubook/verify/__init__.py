@@ -30,6 +30,7 @@ Importing it does not import TensorFlow (only training a seed does).
 - ``jacobians``: the step's Jacobians and why boxes wrap.
 - ``long_inputs``: long structured inputs and the first step an adder gets wrong.
 - ``seeds``: train, certify and test many seeds of a recipe.
+- ``export``: a proved adder and its boxes as a file anyone can re-check.
 - ``cli``: the command line, ``python -m grubook.verify``.
 """
 
@@ -44,6 +45,14 @@ from grubook.verify.automaton import (
 )
 from grubook.verify.certificate import Certificate, certify
 from grubook.verify.cli import main
+from grubook.verify.export import (
+    COVERS,
+    EXPORT_SEED,
+    FORMAT,
+    certificate_document,
+    export_adder,
+    prove_first,
+)
 from grubook.verify.intervals import (
     UNIT_ROUNDOFF,
     Box,
@@ -62,6 +71,7 @@ from grubook.verify.keys import (
     carries_after,
     describe_key,
     key_table,
+    key_window,
     state_keys,
 )
 from grubook.verify.leaky import leaky_adder, leaky_gap
@@ -124,4 +134,11 @@ __all__ = [
     "main",
     "CARRY_AUTOMATON",
     "state_keys",
+    "key_window",
+    "FORMAT",
+    "COVERS",
+    "EXPORT_SEED",
+    "certificate_document",
+    "export_adder",
+    "prove_first",
 ]
