@@ -40,6 +40,8 @@ def test_seed_range_as_an_argparse_type_names_the_argument(capsys):
 
 
 def test_write_results_writes_the_command_fields_versions_time_and_rows(tmp_path, capsys):
+    import keras  # noqa: F401  (imported first: the 2 s below are write_results's, not TF's)
+
     path = tmp_path / "out.json"
     rows = [{"seed": 10, "exact": True}, {"seed": 11, "exact": False}]
     fields = {"seeds": [10, 11], "study": "demo"}
