@@ -484,3 +484,59 @@ def test_portrait_panel_of_the_leaky_adder_finds_its_failure():
     assert panel["first_wrong"] is None  # the hold of carry 0 never leaks
     assert panel["points"].shape == (100 * 21, 2) and len(panel["path"]) == 40
     assert all(0 <= i < 4 for _, _, i in panel["arrows"]) and len(panel["fixed"]) >= 2
+
+
+# --- The exported certificate ---------------------------------------------------------
+
+
+def _independent_checker():
+    """tests/test_certificate_file.py, which shares no code with grubook."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent / "test_certificate_file.py"
+    spec = importlib.util.spec_from_file_location("certificate_checker", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("history", [0, 1, 2])
+def test_the_independent_checker_accepts_the_documents_of_certify(history):
+    # The file's box semantics (carry before the window, window oldest first,
+    # successors) must be the library's key table, for every window length.
+    params, readout = hand_built_adder()
+    certificate = verify.certify(params, readout, history=history)
+    document = verify.certificate_document(params, readout, certificate)
+    assert [(b["carry"], len(b["window"])) for b in document["boxes"]][:1] == [(0, history)]
+    extra = dict.fromkeys(("seed", "recipe", "command", "commit", "versions", "wall_seconds"))
+    verdict = _independent_checker().check_certificate({**document, **extra})
+    assert verdict.accepted, verdict.reason
+    assert verdict.margin >= certificate.margin > document["readout_error"]
+
+
+def test_certificate_document_refuses_a_failed_certificate():
+    params, readout = verify.leaky_adder(1e-3)
+    with pytest.raises(ValueError, match="certificate must be a proof"):
+        verify.certificate_document(params, readout, verify.certify(params, readout))
+
+
+def test_export_writes_exactly_the_fields_of_the_format(tmp_path, monkeypatch, capsys):
+    import json
+
+    import grubook.analysis
+    import grubook.certified
+
+    monkeypatch.setattr(grubook.certified, "train_for_certificate", lambda seed: None)
+    monkeypatch.setattr(grubook.analysis, "adder_weights", lambda model: hand_built_adder())
+    out = tmp_path / "proved.json"
+    verify.main(["export", "--seed", "7", "--out", str(out)])
+    document = json.loads(out.read_text())
+    assert tuple(document) == _independent_checker().FIELDS
+    assert document["command"] == f"python -m grubook.verify export --seed 7 --out {out}"
+    assert document["seed"] == 7 and document["history"] == 0
+    assert document["recipe"]["name"] == "certified" and len(document["commit"]) == 40
+    assert document["kernel"] == hand_built_adder()[0].kernel.tolist()
+    assert "wrote" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        verify.main(["export", "--out", str(out), "--seed", "x"])
