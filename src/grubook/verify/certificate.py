@@ -196,6 +196,23 @@ def certify(
     :func:`float32_step_error`, so that the proof covers float32 too).
     Returns a :class:`Certificate`; ``proved`` is False, with a ``reason``,
     when a readout check fails or the boxes do not stop growing.
+
+    The weights must be float32 numbers (a ValueError otherwise: a float32
+    run would round them, and the rounded network is not the one proved),
+    the boxes must stay within ``|h| <= FLOAT32_STATE_BOUND``, and the
+    margin must exceed the float32 readout's rounding plus
+    :data:`READOUT_FLOOR`, so that float32 decides every bit.
+
+    What a proof covers: exact arithmetic, and every implementation whose
+    every step is within ``step_error`` of the exact step in every unit
+    and whose readout logit is within the rounding bound. That holds for
+    :func:`grubook.analysis.run_adder` (NumPy float32 on a CPU, the model
+    of :func:`float32_step_error`) and for the Keras float32 model on a CPU
+    (:func:`grubook.model.add`; TensorFlow's step was measured within a
+    tenth of ``step_error`` of the exact one on the exported adder, in the
+    tests); a float64 evaluation of the same float32 weights is far inside
+    it. GPUs that multiply in TF32, and XLA's fused kernels, are not
+    covered: their rounding is coarser than this bound assumes.
     """
     units = _check_adder(params, readout)
     params = GRUParams(*(np.asarray(p, np.float64) for p in params))
