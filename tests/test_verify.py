@@ -315,6 +315,24 @@ def test_the_hand_built_adder_holds_the_carry_automaton():
     assert verify.minimize(machine).transitions.shape == (2, 4)
 
 
+@pytest.mark.parametrize("history", [0, 1, 2, 3])
+def test_the_keys_machine_minimises_to_the_carry_machine(history):
+    machine = verify.key_machine(history)
+    assert len(machine.transitions) == (4**history - 1) // 3 + 2 * 4**history
+    assert verify.is_carry_automaton(machine)
+    if history == 0:
+        assert np.array_equal(machine.transitions, verify.CARRY_AUTOMATON.transitions)
+        assert np.array_equal(machine.outputs, verify.CARRY_AUTOMATON.outputs)
+    # It writes the sum bits of every input, from h_0: run it on random pairs.
+    x = np.random.default_rng(history).integers(0, 2, (50, 12, 2))
+    state, bits = np.full(50, machine.start), []
+    for t in range(12):
+        index = 2 * x[:, t, 0] + x[:, t, 1]
+        bits.append(machine.outputs[state, index])
+        state = machine.transitions[state, index]
+    assert exact_match_bits(np.stack(bits, axis=1), x).all()
+
+
 def test_minimize_merges_copies_of_a_state():
     carry = verify.CARRY_AUTOMATON
     doubled = verify.Automaton(

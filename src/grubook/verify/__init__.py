@@ -25,7 +25,7 @@ Importing it does not import TensorFlow (only training a seed does).
 - ``rounding``: bounds on the error of a float32 step and a float32 readout; float32 weights.
 - ``leaky``: the hand-built adder with a carry that leaks, failing only at long lengths.
 - ``certificate``: Certificate and certify: growing boxes until they prove the adder.
-- ``automaton``: k-means on the states, the Mealy machine they form, minimised.
+- ``automaton``: k-means on the states, the Mealy machine they form, minimised; the keys' machine.
 - ``portrait``: the plane of the carry, fixed points, one phase-portrait panel.
 - ``jacobians``: the step's Jacobians and why boxes wrap.
 - ``long_inputs``: long structured inputs and the first step an adder gets wrong.
@@ -38,6 +38,7 @@ from grubook.verify.automaton import (
     CARRY_AUTOMATON,
     Automaton,
     is_carry_automaton,
+    key_machine,
     kmeans,
     mealy_machine,
     minimize,
@@ -141,4 +142,5 @@ __all__ = [
     "certificate_document",
     "export_adder",
     "prove_first",
+    "key_machine",
 ]
