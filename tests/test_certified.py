@@ -89,3 +89,59 @@ def test_train_for_certificate_refuses_unknown_settings():
         certified.train_for_certificate(0, radius=0.1)
     with pytest.raises(ValueError, match="steps"):
         certified.train_for_certificate(0, steps=0)
+
+
+# --- What the exported certificate covers: the Keras float32 model on a CPU -------------------
+
+
+@pytest.fixture(scope="module")
+def proved_keras_adder():
+    """The exported proved adder in the Keras model of grubook.model, and its document."""
+    import json
+    from pathlib import Path
+
+    from grubook.model import build_adder
+
+    path = Path(__file__).resolve().parent.parent / "book" / "data" / "proved_adder.json"
+    document = json.loads(path.read_text())
+    model = build_adder(document["units"], seed=0)
+    params = GRUParams(*(np.asarray(document[name], np.float32)
+                         for name in ("kernel", "recurrent_kernel", "bias")))
+    set_params(model.get_layer("gru").cell, params)
+    model.get_layer("readout").set_weights([
+        np.asarray(document["readout_kernel"], np.float32)[:, None],
+        np.asarray([document["readout_bias"]], np.float32),
+    ])
+    return model, params, document
+
+
+def test_keras_float32_steps_stay_within_the_proofs_step_error(proved_keras_adder):
+    # The certificate's per-step assumption, measured: every step TensorFlow takes
+    # (float32, CPU) is within step_error of the exact step from the same state.
+    import keras
+
+    from grubook.reference import gru_step
+
+    model, params, document = proved_keras_adder
+    x = np.concatenate([verify.structured_inputs(2000)[:, :1500],
+                        addition_batch(61, 1499, rng=40)[0]]).astype(np.float32)
+    states = keras.Model(model.input, model.get_layer("gru").output).predict(x, verbose=0)
+    assert states.dtype == np.float32 and states.shape == (64, 1500, document["units"])
+    before = np.concatenate([np.zeros_like(states[:, :1]), states[:, :-1]], axis=1)
+    exact = GRUParams(*(np.asarray(p, np.longdouble) for p in params))
+    flat = before.reshape(-1, document["units"]).astype(np.longdouble)
+    stepped = gru_step(x.reshape(-1, 2).astype(np.longdouble), flat, exact).h
+    deviation = float(np.abs(stepped - states.reshape(flat.shape)).max())
+    assert 0 < deviation < document["step_error"] / 10
+    weights = model.get_layer("readout").get_weights()
+    logits32 = states @ weights[0][:, 0] + weights[1][0]
+    logits = states.astype(np.longdouble) @ np.asarray(document["readout_kernel"], np.longdouble)
+    readout_deviation = float(np.abs(logits32 - logits - document["readout_bias"]).max())
+    assert readout_deviation < document["readout_error"] - verify.READOUT_FLOOR
+
+
+def test_keras_model_adds_with_the_proved_weights(proved_keras_adder):
+    from grubook.model import add
+
+    model, _, _ = proved_keras_adder
+    assert add(model, 2**300 - 1, 1) == 2**300  # a carry through 300 bits

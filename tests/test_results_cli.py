@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import time
 
 import pytest
@@ -39,13 +40,19 @@ def test_seed_range_as_an_argparse_type_names_the_argument(capsys):
 
 
 def test_write_results_writes_the_command_fields_versions_time_and_rows(tmp_path, capsys):
+    import keras  # noqa: F401  (imported first: the 2 s below are write_results's, not TF's)
+
     path = tmp_path / "out.json"
     rows = [{"seed": 10, "exact": True}, {"seed": 11, "exact": False}]
     fields = {"seeds": [10, 11], "study": "demo"}
     start = time.perf_counter() - 2.0
     write_results(str(path), "grubook.demo", ["--seeds", "10-11"], start, fields, rows, "seeds")
     result = json.loads(path.read_text())
-    assert list(result) == ["command", "seeds", "study", "versions", "wall_seconds", "rows"]
+    assert list(result) == ["command", "seeds", "study", "commit", "versions", "wall_seconds",
+                            "rows"]
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert result["commit"] == commit and len(commit) == 40
     assert result["command"] == "python -m grubook.demo --seeds 10-11"
     assert result["seeds"] == [10, 11] and result["study"] == "demo"
     assert set(result["versions"]) == {"python", "numpy", "tensorflow", "keras", "machine"}

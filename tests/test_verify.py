@@ -17,7 +17,7 @@ from grubook.analysis import (
     trace_adder,
 )
 from grubook.data import addition_batch, encode_pair
-from grubook.reference import GRUParams, gru_step, random_params
+from grubook.reference import GRUParams, gru_step, random_params, sigmoid
 from grubook.verify import Box
 
 LONG = 100_000
@@ -176,7 +176,7 @@ def test_the_start_state_lies_in_the_first_box():
     assert certificate.boxes[0].contains(h1)
 
 
-@pytest.mark.parametrize("gap, first_wrong", [(1e-4, 322), (1e-3, 101)])
+@pytest.mark.parametrize("gap, first_wrong", [(1e-4, 323), (1e-3, 101)])
 def test_a_carry_that_leaks_is_never_certified(gap, first_wrong):
     params, readout = verify.leaky_adder(gap)
     x8 = all_pairs(8)
@@ -207,7 +207,7 @@ def test_a_wrong_readout_fails_on_the_first_steps():
 def test_boxes_that_keep_growing_are_not_a_proof():
     params = random_params(2, 3, rng=0)
     readout = Readout(w=np.zeros(3), b=1.0)  # always 1: right on no carry-free zero
-    certificate = verify.certify(params, readout, max_iterations=3)
+    certificate = verify.certify(*verify.float32_weights(params, readout), max_iterations=3)
     assert not certificate.proved
 
 
@@ -247,6 +247,58 @@ def test_float32_step_error_bounds_a_float32_step():
     assert 0 < error <= bound < 1e-3
 
 
+def _edge_readout(readout, target):
+    """The hand-built readout with the bias (a float32 number) that sets
+    ``margin - float32_readout_error`` nearest ``target``; and that excess."""
+    params, _ = hand_built_adder()
+    margin = verify.certify(params, readout).margin  # b = 0: both sides about 10
+    bias = np.float32(verify.float32_readout_error(readout) + target - margin)
+    best = None
+    for step in range(-4, 5):
+        b = float(bias + step * np.spacing(bias))
+        shifted = Readout(w=readout.w, b=b)
+        certificate = verify.certify(params, shifted)
+        excess = certificate.margin - verify.float32_readout_error(shifted)
+        if best is None or abs(excess - target) < abs(best[1] - target):
+            best = (shifted, excess, certificate)
+    return best
+
+
+def test_a_margin_within_the_floor_of_its_rounding_is_not_a_proof():
+    # The edge network of issue 28: proved margin above the readout's rounding
+    # bound by less than READOUT_FLOOR, so that the theorem would only promise
+    # logits that float32's sigmoid may round to exactly 0.5.
+    _, readout = hand_built_adder()
+    shifted, excess, certificate = _edge_readout(readout, 0.5 * verify.READOUT_FLOOR)
+    assert 0 < excess < verify.READOUT_FLOOR
+    assert not certificate.proved and "floor" in certificate.reason
+    shifted, excess, certificate = _edge_readout(readout, 2 * verify.READOUT_FLOOR)
+    assert verify.READOUT_FLOOR < excess < 4 * verify.READOUT_FLOOR
+    assert certificate.proved, certificate.reason
+
+
+def test_float32_decides_every_logit_beyond_the_floor():
+    floor = np.float32(verify.READOUT_FLOOR)
+    probability = sigmoid(np.array([floor, -floor, 5e-8, -5e-8], np.float32))
+    assert probability.dtype == np.float32
+    assert probability[0] > 0.5 > probability[1]
+    assert probability[2] == probability[3] == 0.5  # below ~1.2e-7: rounded to 0.5
+
+
+def test_certify_refuses_weights_that_are_not_float32_numbers():
+    params, readout = hand_built_adder()
+    nudged = params.recurrent_kernel.copy()
+    nudged[1, 6] += 1e-12  # a float64 number that float32 cannot hold
+    with pytest.raises(ValueError, match="recurrent_kernel must hold float32 numbers"):
+        verify.certify(GRUParams(params.kernel, nudged, params.bias), readout)
+    with pytest.raises(ValueError, match="readout.b must hold float32 numbers"):
+        verify.certify(params, Readout(w=readout.w, b=0.1))
+    rounded = verify.float32_weights(GRUParams(params.kernel, nudged, params.bias),
+                                     Readout(w=readout.w, b=0.1))
+    assert verify.certify(*rounded).proved
+    assert rounded[1].b == float(np.float32(0.1)) and rounded[0].recurrent_kernel[1, 6] == 10
+
+
 # --- The automaton ----------------------------------------------------------------
 
 
@@ -261,6 +313,24 @@ def test_the_hand_built_adder_holds_the_carry_automaton():
     assert machine.agreement == 1.0
     assert verify.is_carry_automaton(machine)
     assert verify.minimize(machine).transitions.shape == (2, 4)
+
+
+@pytest.mark.parametrize("history", [0, 1, 2, 3])
+def test_the_keys_machine_minimises_to_the_carry_machine(history):
+    machine = verify.key_machine(history)
+    assert len(machine.transitions) == (4**history - 1) // 3 + 2 * 4**history
+    assert verify.is_carry_automaton(machine)
+    if history == 0:
+        assert np.array_equal(machine.transitions, verify.CARRY_AUTOMATON.transitions)
+        assert np.array_equal(machine.outputs, verify.CARRY_AUTOMATON.outputs)
+    # It writes the sum bits of every input, from h_0: run it on random pairs.
+    x = np.random.default_rng(history).integers(0, 2, (50, 12, 2))
+    state, bits = np.full(50, machine.start), []
+    for t in range(12):
+        index = 2 * x[:, t, 0] + x[:, t, 1]
+        bits.append(machine.outputs[state, index])
+        state = machine.transitions[state, index]
+    assert exact_match_bits(np.stack(bits, axis=1), x).all()
 
 
 def test_minimize_merges_copies_of_a_state():
@@ -312,6 +382,14 @@ def test_kmeans_refuses_more_clusters_than_distinct_points():
 def test_leaky_adder_refuses_a_bad_gap():
     with pytest.raises(TypeError, match="gap"):
         verify.leaky_adder("0.1")
+
+
+@pytest.mark.parametrize("gap", [-1e-2, 1e-3, 1e-5])
+def test_leaky_adder_holds_float32_weights_and_its_gap(gap):
+    params, readout = verify.leaky_adder(gap)
+    for value in params:
+        assert (np.float32(value) == value).all()
+    assert abs(verify.leaky_gap(params) - gap) < 1e-6
 
 
 # --- Wrapping, structured inputs, many seeds ----------------------------------------
@@ -424,3 +502,59 @@ def test_portrait_panel_of_the_leaky_adder_finds_its_failure():
     assert panel["first_wrong"] is None  # the hold of carry 0 never leaks
     assert panel["points"].shape == (100 * 21, 2) and len(panel["path"]) == 40
     assert all(0 <= i < 4 for _, _, i in panel["arrows"]) and len(panel["fixed"]) >= 2
+
+
+# --- The exported certificate ---------------------------------------------------------
+
+
+def _independent_checker():
+    """tests/test_certificate_file.py, which shares no code with grubook."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent / "test_certificate_file.py"
+    spec = importlib.util.spec_from_file_location("certificate_checker", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("history", [0, 1, 2])
+def test_the_independent_checker_accepts_the_documents_of_certify(history):
+    # The file's box semantics (carry before the window, window oldest first,
+    # successors) must be the library's key table, for every window length.
+    params, readout = hand_built_adder()
+    certificate = verify.certify(params, readout, history=history)
+    document = verify.certificate_document(params, readout, certificate)
+    assert [(b["carry"], len(b["window"])) for b in document["boxes"]][:1] == [(0, history)]
+    extra = dict.fromkeys(("seed", "recipe", "command", "commit", "versions", "wall_seconds"))
+    verdict = _independent_checker().check_certificate({**document, **extra})
+    assert verdict.accepted, verdict.reason
+    assert verdict.margin >= certificate.margin > document["readout_error"]
+
+
+def test_certificate_document_refuses_a_failed_certificate():
+    params, readout = verify.leaky_adder(1e-3)
+    with pytest.raises(ValueError, match="certificate must be a proof"):
+        verify.certificate_document(params, readout, verify.certify(params, readout))
+
+
+def test_export_writes_exactly_the_fields_of_the_format(tmp_path, monkeypatch, capsys):
+    import json
+
+    import grubook.analysis
+    import grubook.certified
+
+    monkeypatch.setattr(grubook.certified, "train_for_certificate", lambda seed: None)
+    monkeypatch.setattr(grubook.analysis, "adder_weights", lambda model: hand_built_adder())
+    out = tmp_path / "proved.json"
+    verify.main(["export", "--seed", "7", "--out", str(out)])
+    document = json.loads(out.read_text())
+    assert tuple(document) == _independent_checker().FIELDS
+    assert document["command"] == f"python -m grubook.verify export --seed 7 --out {out}"
+    assert document["seed"] == 7 and document["history"] == 0
+    assert document["recipe"]["name"] == "certified" and len(document["commit"]) == 40
+    assert document["kernel"] == hand_built_adder()[0].kernel.tolist()
+    assert "wrote" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        verify.main(["export", "--out", str(out), "--seed", "x"])

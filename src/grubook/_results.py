@@ -1,4 +1,4 @@
-"""The JSON every command writes: its command, fields, versions, wall time, rows.
+"""The JSON every command writes: its command, fields, commit, versions, wall time, rows.
 
 ``python -m grubook.studies``, ``grubook.bench``, ``grubook.peers`` and
 ``grubook.verify`` each write one file with :func:`write_results`, so that
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import platform
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def _versions() -> dict:
@@ -28,9 +30,25 @@ def _versions() -> dict:
     }
 
 
+def git_commit() -> str:
+    """The git commit of the library's source tree (``git rev-parse HEAD``).
+
+    ``"unknown"`` when the library does not sit in a git checkout (an
+    installed copy), so that a study's file never claims a commit it lacks.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+            capture_output=True, text=True, timeout=10, check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip()
+
+
 def write_results(path: str, program: str, argv, start: float, fields: dict, rows: list,
                   noun: str = "rows") -> None:
-    """Write a study's JSON: its command, ``fields``, versions, wall time and ``rows``.
+    """Write a study's JSON: its command, ``fields``, commit, versions, wall time and ``rows``.
 
     ``program`` is the module run with ``python -m``; ``argv`` its arguments
     (None: ``sys.argv[1:]``); ``start`` the ``time.perf_counter()`` at which
@@ -40,6 +58,7 @@ def write_results(path: str, program: str, argv, start: float, fields: dict, row
     result = {
         "command": f"python -m {program} " + " ".join(arguments),
         **fields,
+        "commit": git_commit(),
         "versions": _versions(),
         "wall_seconds": round(time.perf_counter() - start, 1),
         "rows": rows,

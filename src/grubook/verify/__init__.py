@@ -22,14 +22,15 @@ Importing it does not import TensorFlow (only training a seed does).
 
 - ``intervals``: Box and the outward-rounded interval operations, one GRU step, the readout.
 - ``keys``: the carry before a window of inputs and the window; the carry machine on keys.
-- ``rounding``: bounds on the error of a float32 step and a float32 readout.
+- ``rounding``: bounds on the error of a float32 step and a float32 readout; float32 weights.
 - ``leaky``: the hand-built adder with a carry that leaks, failing only at long lengths.
 - ``certificate``: Certificate and certify: growing boxes until they prove the adder.
-- ``automaton``: k-means on the states, the Mealy machine they form, minimised.
+- ``automaton``: k-means on the states, the Mealy machine they form, minimised; the keys' machine.
 - ``portrait``: the plane of the carry, fixed points, one phase-portrait panel.
 - ``jacobians``: the step's Jacobians and why boxes wrap.
 - ``long_inputs``: long structured inputs and the first step an adder gets wrong.
 - ``seeds``: train, certify and test many seeds of a recipe.
+- ``export``: a proved adder and its boxes as a file anyone can re-check.
 - ``cli``: the command line, ``python -m grubook.verify``.
 """
 
@@ -37,6 +38,7 @@ from grubook.verify.automaton import (
     CARRY_AUTOMATON,
     Automaton,
     is_carry_automaton,
+    key_machine,
     kmeans,
     mealy_machine,
     minimize,
@@ -44,6 +46,14 @@ from grubook.verify.automaton import (
 )
 from grubook.verify.certificate import Certificate, certify
 from grubook.verify.cli import main
+from grubook.verify.export import (
+    COVERS,
+    EXPORT_SEED,
+    FORMAT,
+    certificate_document,
+    export_adder,
+    prove_first,
+)
 from grubook.verify.intervals import (
     UNIT_ROUNDOFF,
     Box,
@@ -62,15 +72,19 @@ from grubook.verify.keys import (
     carries_after,
     describe_key,
     key_table,
+    key_window,
     state_keys,
 )
-from grubook.verify.leaky import leaky_adder
+from grubook.verify.leaky import leaky_adder, leaky_gap
 from grubook.verify.long_inputs import first_wrong_steps, structured_inputs
 from grubook.verify.portrait import Plane, carry_plane, fixed_points, portrait_panel
 from grubook.verify.rounding import (
     FLOAT32_STATE_BOUND,
+    READOUT_FLOOR,
+    check_float32,
     float32_readout_error,
     float32_step_error,
+    float32_weights,
 )
 from grubook.verify.seeds import CERTIFY_RECIPES, HISTORIES, LONG_STEPS, certify_seed
 
@@ -92,7 +106,11 @@ __all__ = [
     "float32_step_error",
     "float32_readout_error",
     "FLOAT32_STATE_BOUND",
+    "READOUT_FLOOR",
+    "check_float32",
+    "float32_weights",
     "leaky_adder",
+    "leaky_gap",
     "Certificate",
     "certify",
     "kmeans",
@@ -117,4 +135,12 @@ __all__ = [
     "main",
     "CARRY_AUTOMATON",
     "state_keys",
+    "key_window",
+    "FORMAT",
+    "COVERS",
+    "EXPORT_SEED",
+    "certificate_document",
+    "export_adder",
+    "prove_first",
+    "key_machine",
 ]

@@ -3,7 +3,8 @@
 :func:`read_machine` clusters the states an adder reaches (:func:`kmeans`),
 :func:`mealy_machine` reads the clusters' transitions and outputs, and
 :func:`is_carry_automaton` checks that the minimised machine is addition's
-two-state carry machine.
+two-state carry machine; :func:`key_machine` is the machine on the keys that
+:func:`certify` proves the network follows.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from grubook._checks import check_int, check_rank
 from grubook.analysis import trace_adder
+from grubook.verify.keys import key_table
 
 
 def kmeans(points, clusters: int, seed: int = 0, rounds: int = 50):
@@ -182,3 +184,34 @@ def is_carry_automaton(machine: Automaton) -> bool:
         np.array_equal(transitions, CARRY_AUTOMATON.transitions)
         and np.array_equal(outputs, CARRY_AUTOMATON.outputs)
     )
+
+
+def key_machine(history: int) -> Automaton:
+    """The machine on the keys of :func:`key_table`, from ``h_0``: what a certificate proves.
+
+    Its states are the prefixes of fewer than ``history`` input pairs read
+    from carry 0 (the first ``(4**history - 1) / 3``, the empty prefix
+    first: the start), then the ``2 * 4**history`` keys; its transitions and
+    outputs are the key table's. Minimised, it is :data:`CARRY_AUTOMATON`.
+    """
+    table = key_table(history)
+    prefixes = (4**history - 1) // 3
+    transitions = np.zeros((prefixes + len(table.successor), 4), dtype=np.int64)
+    outputs = np.zeros_like(transitions)
+    transitions[prefixes:] = prefixes + table.successor
+    outputs[prefixes:] = table.sum_bit
+    start, carry = 0, {0: 0}  # prefix node -> the carry after it
+    for length in range(history):
+        first = (4**length - 1) // 3
+        for code in range(4**length):
+            node = first + code
+            for index in range(4):
+                total = index // 2 + index % 2 + carry[node]
+                outputs[node, index] = total % 2
+                if length + 1 < history:
+                    nxt = (4 ** (length + 1) - 1) // 3 + code * 4 + index
+                    carry[nxt] = total // 2
+                else:
+                    nxt = prefixes + code * 4 + index  # carry 0 before the window
+                transitions[node, index] = nxt
+    return Automaton(transitions, outputs, start, 1.0)

@@ -19,6 +19,8 @@ from grubook.verify.intervals import Box, _outward, _point, interval_readout, in
 from grubook.verify.keys import INPUT_PAIRS, describe_key, key_table, state_keys
 from grubook.verify.rounding import (
     FLOAT32_STATE_BOUND,
+    READOUT_FLOOR,
+    check_float32,
     float32_readout_error,
     float32_step_error,
 )
@@ -67,8 +69,7 @@ def _check_adder(params: GRUParams, readout: Readout) -> int:
         )
     for name, value in (*zip(("kernel", "recurrent_kernel", "bias"), params, strict=True),
                         ("readout.w", readout.w), ("readout.b", readout.b)):
-        if not np.isfinite(np.asarray(value, dtype=np.float64)).all():
-            raise ValueError(f"{name} must hold finite numbers only")
+        check_float32(value, name)
     return units
 
 
@@ -195,6 +196,23 @@ def certify(
     :func:`float32_step_error`, so that the proof covers float32 too).
     Returns a :class:`Certificate`; ``proved`` is False, with a ``reason``,
     when a readout check fails or the boxes do not stop growing.
+
+    The weights must be float32 numbers (a ValueError otherwise: a float32
+    run would round them, and the rounded network is not the one proved),
+    the boxes must stay within ``|h| <= FLOAT32_STATE_BOUND``, and the
+    margin must exceed the float32 readout's rounding plus
+    :data:`READOUT_FLOOR`, so that float32 decides every bit.
+
+    What a proof covers: exact arithmetic, and every implementation whose
+    every step is within ``step_error`` of the exact step in every unit
+    and whose readout logit is within the rounding bound. That holds for
+    :func:`grubook.analysis.run_adder` (NumPy float32 on a CPU, the model
+    of :func:`float32_step_error`) and for the Keras float32 model on a CPU
+    (:func:`grubook.model.add`; TensorFlow's step was measured within a
+    tenth of ``step_error`` of the exact one on the exported adder, in the
+    tests); a float64 evaluation of the same float32 weights is far inside
+    it. GPUs that multiply in TF32, and XLA's fused kernels, are not
+    covered: their rounding is coarser than this bound assumes.
     """
     units = _check_adder(params, readout)
     params = GRUParams(*(np.asarray(p, np.float64) for p in params))
@@ -226,7 +244,8 @@ def certify(
 
 def _float32_checks(result: Certificate, readout: Readout) -> Certificate:
     """A proof also needs its boxes inside ``|h| <= FLOAT32_STATE_BOUND`` and a
-    readout margin above the float32 readout's rounding."""
+    readout margin above the float32 readout's rounding plus
+    :data:`READOUT_FLOOR`, so that float32 decides every bit."""
     reach = max(float(np.abs(np.concatenate([b.lo, b.hi])).max()) for b in result.boxes.values())
     if reach > FLOAT32_STATE_BOUND:
         return result._replace(
@@ -234,10 +253,12 @@ def _float32_checks(result: Certificate, readout: Readout) -> Certificate:
             reason=f"the boxes reach |h| = {reach:.3g} > {FLOAT32_STATE_BOUND}, "
             "beyond what the float32 error bound allows",
         )
-    if result.margin <= float32_readout_error(readout):
+    rounding = float32_readout_error(readout)
+    if result.margin <= rounding + READOUT_FLOOR:
         return result._replace(
             proved=False,
-            reason=f"the readout margin {result.margin:.3g} is below its float32 rounding",
+            reason=f"the readout margin {result.margin:.4g} does not exceed its float32 "
+            f"rounding {rounding:.4g} plus the floor {READOUT_FLOOR:g} that float32 decides",
         )
     return result._replace(
         reason=f"every image lies in its box; readout margin {result.margin:.3g}"

@@ -1,4 +1,5 @@
-"""The command line: ``python -m grubook.verify --seeds 10-19 --out FILE``."""
+"""The command line: ``python -m grubook.verify --seeds 10-19 --out FILE``, and
+``python -m grubook.verify export --seed 40 --out FILE``."""
 
 from __future__ import annotations
 
@@ -7,15 +8,30 @@ import time
 
 from grubook._cli import seed_range
 from grubook._results import write_results
+from grubook.verify.export import export_main
 from grubook.verify.seeds import CERTIFY_RECIPES, HISTORIES, LONG_STEPS, certify_seed
 
 
 def main(argv=None) -> None:
-    """Certify the adders of a recipe on many seeds; write the results as JSON."""
+    """Certify the adders of a recipe on many seeds; write the results as JSON.
+
+    ``export`` as the first argument exports one proved adder instead
+    (:func:`grubook.verify.export.export_main`).
+    """
+    import sys
+
     from grubook.certified import CERTIFIED_RECIPE
     from grubook.studies import RECIPES
 
-    parser = argparse.ArgumentParser(prog="python -m grubook.verify", description=main.__doc__)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["export"]:
+        return export_main(arguments[1:])
+
+    parser = argparse.ArgumentParser(
+        prog="python -m grubook.verify",
+        description="Certify the adders of a recipe on many seeds; write the results as JSON. "
+        "(python -m grubook.verify export --help: export one proved adder.)",
+    )
     parser.add_argument(
         "--seeds", type=seed_range, default="10-19", help="a seed or a range such as 10-19"
     )

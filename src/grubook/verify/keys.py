@@ -79,15 +79,21 @@ def key_table(history: int) -> KeyTable:
     return KeyTable(history, successor, total % 2, carry_now)
 
 
-def describe_key(key: int, history: int) -> str:
-    """A key in words, such as ``"carry 1, then (1, 0) (0, 1)"``."""
+def key_window(key: int, history: int) -> tuple[int, list]:
+    """A key's carry before its window, and the window's input pairs, oldest first."""
     size = 4**history
     window = [
         INPUT_PAIRS[(key % size) // 4 ** (history - 1 - j) % 4]
         for j in range(history)
     ]
+    return key // size, window
+
+
+def describe_key(key: int, history: int) -> str:
+    """A key in words, such as ``"carry 1, then (1, 0) (0, 1)"``."""
+    carry, window = key_window(key, history)
     pairs = " ".join(f"({a}, {b})" for a, b in window)
-    return f"carry {key // size}" + (f", then {pairs}" if window else "")
+    return f"carry {carry}" + (f", then {pairs}" if window else "")
 
 
 def state_keys(x, history: int) -> np.ndarray:

@@ -7,6 +7,9 @@ import numpy as np
 from grubook.analysis import Readout, hand_built_adder
 from grubook.reference import GRUParams
 
+_TANGENT = np.sqrt(0.9)
+_THETA_STAR = 10 * _TANGENT - np.arctanh(_TANGENT)
+
 
 def leaky_adder(gap: float) -> tuple[GRUParams, Readout]:
     """The hand-built adder (default scales) with a carry that may leak.
@@ -18,13 +21,20 @@ def leaky_adder(gap: float) -> tuple[GRUParams, Readout]:
     high fixed point is gone and a held carry drains away through the
     bottleneck, in a number of steps that grows like ``gap ** -0.5``;
     with ``gap < 0`` it is held for ever. Only the bias of that unit's
-    candidate changes.
+    candidate changes, and it is rounded to the nearest float32 number (a
+    float32 adder runs that bias, and :func:`certify` proves only float32
+    weights), so the gap the network has is ``gap`` to within 1e-6:
+    :func:`leaky_gap` gives it exactly.
     """
     if isinstance(gap, bool) or not isinstance(gap, int | float):
         raise TypeError(f"gap must be a number, got {gap!r}")
     params, readout = hand_built_adder()
-    tangent = np.sqrt(0.9)
-    theta = 10 * tangent - np.arctanh(tangent)
     bias = params.bias.copy()
-    bias[7] = -20.0 - theta - gap  # unit 2's candidate: 20 (a + b) + 10 h_2 + bias
+    # unit 2's candidate: 20 (a + b) + 10 h_2 + bias
+    bias[7] = float(np.float32(-20.0 - _THETA_STAR - gap))
     return GRUParams(params.kernel, params.recurrent_kernel, bias), readout
+
+
+def leaky_gap(params: GRUParams) -> float:
+    """The gap ``theta - theta*`` of a :func:`leaky_adder`'s ``params``."""
+    return float(-20.0 - _THETA_STAR - np.asarray(params.bias, np.float64)[7])

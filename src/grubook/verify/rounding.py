@@ -15,6 +15,19 @@ FLOAT32_STATE_BOUND = 1.1
 """The largest |h| :func:`float32_step_error` allows; :func:`certify` refuses
 boxes that reach beyond it."""
 
+READOUT_FLOOR = 1e-6
+"""The smallest logit a proof may leave to a float32 readout, beyond its rounding.
+
+A float32 adder writes the bit ``sigmoid(logit) > 0.5``, and float32 rounds
+the sigmoid to exactly 0.5 for ``|logit|`` below about 1.2e-7 (NumPy's
+``1 / (1 + exp(-x))``; TensorFlow's sigmoid below about 6e-8): such a logit
+reads as 0 whatever its sign. :func:`certify` therefore requires the
+proved margin to exceed the readout's rounding bound
+(:func:`float32_readout_error`) plus this floor, about ten times the
+larger of the two, so that every logit the proof guarantees is one float32
+decides.
+"""
+
 
 def float32_step_error(params: GRUParams, state_bound: float = FLOAT32_STATE_BOUND) -> float:
     """A bound on how far one float32 GRU step can be from the exact one.
@@ -47,6 +60,41 @@ def float32_step_error(params: GRUParams, state_bound: float = FLOAT32_STATE_BOU
     error_candidate = gamma * size_h + error_r_in_h + 8 * u
     error_h = (1 + state_bound) * error_z + error_candidate + 6 * u * (1 + state_bound)
     return float(error_h.max())
+
+
+def check_float32(value, name: str) -> np.ndarray:
+    """``value`` as float64, if every number in it is a float32 number; else a ValueError.
+
+    The float32 error bounds assume the weights a float32 adder runs are
+    the weights proved: a float64 weight would be rounded first, and the
+    rounded network is not the one proved.
+    """
+    array = np.asarray(value, dtype=np.float64)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must hold finite numbers only")
+    if not (array.astype(np.float32).astype(np.float64) == array).all():
+        raise ValueError(
+            f"{name} must hold float32 numbers (values that float32 represents "
+            "exactly, as Keras stores them); round them first, for example with "
+            "verify.float32_weights"
+        )
+    return array
+
+
+def float32_weights(params: GRUParams, readout: Readout) -> tuple[GRUParams, Readout]:
+    """``params`` and ``readout`` rounded to the nearest float32 numbers.
+
+    Returns float64 arrays (kernel (2, 3H), recurrent_kernel (H, 3H), bias
+    (3H,)) and a :class:`Readout` (w (H,), b) whose every value is a
+    float32 number: the network a float32 implementation runs.
+    """
+    def rounded(value):
+        return np.asarray(value, dtype=np.float32).astype(np.float64)
+
+    return (
+        GRUParams(*(rounded(p) for p in params)),
+        Readout(w=rounded(readout.w), b=float(np.float32(readout.b))),
+    )
 
 
 def float32_readout_error(readout: Readout, state_bound: float = FLOAT32_STATE_BOUND) -> float:
