@@ -10,7 +10,11 @@ so this extension
 - removes thebe's event handlers (no thebe configuration in the pages), and
 - drops thebe's scripts and styles from each page and any script or style
   sheet added twice, and
-- adds the book's own style sheet (``site_static/book.css``).
+- adds the book's own style sheet (``site_static/book.css``), and
+- serves the live adder: its ES module (``site_static/gru_adder.js``, loaded
+  on every page; it acts only where an element has ``data-gru-adder``) and
+  the network it runs, ``book/data/proved_adder.json``, copied into
+  ``_static/`` so that the page fetches it from the site itself.
 """
 
 from __future__ import annotations
@@ -60,17 +64,27 @@ def _clean_assets(app, pagename, templatename, context, doctree) -> None:
 
 
 STATIC = Path(__file__).parent / "site_static"
+NETWORK = Path("book") / "data" / "proved_adder.json"
+"""The network the live adder runs, relative to the book's source folder."""
 
 
 def _add_book_static(app, config) -> None:
-    """Serve ``site_static/`` (the book's style sheet) with the site."""
+    """Serve ``site_static/`` (style sheet, live adder) and the adder's network."""
     config.html_static_path.append(str(STATIC))
+    network = Path(app.srcdir) / NETWORK
+    if not network.is_file():
+        raise FileNotFoundError(
+            f"{network} is missing: the live adder on the landing page runs it"
+            " (python -m grubook.verify export writes it)"
+        )
+    config.html_static_path.append(str(network))
 
 
 def setup(app):
     """Register the handlers; the extension keeps no state and is parallel-safe."""
     app.connect("config-inited", _add_book_static)
     app.add_css_file("book.css")
+    app.add_js_file("gru_adder.js", type="module")
     app.connect("config-inited", _drop_thebe_handlers)
     app.connect("html-page-context", _clean_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
