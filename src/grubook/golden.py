@@ -62,7 +62,8 @@ EXACT_DIGITS = 50
 
 def _float32_exact(values, name: str) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
-    if not np.all(np.isfinite(array)) or np.any(array.astype(np.float32).astype(np.float64) != array):
+    as_float32 = array.astype(np.float32).astype(np.float64)
+    if not np.all(np.isfinite(array)) or np.any(as_float32 != array):
         raise ValueError(f"{name} must hold float32 numbers written exactly")
     return array
 
@@ -84,7 +85,9 @@ def load_network(path=NETWORK) -> tuple[GRUParams, Readout, dict]:
     """
     document = json.loads(Path(path).read_text(encoding="utf8"))
     if document.get("format") != "grubook-certificate/1":
-        raise ValueError(f"{path}: format must be 'grubook-certificate/1', got {document.get('format')!r}")
+        raise ValueError(
+            f"{path}: format must be 'grubook-certificate/1', got {document.get('format')!r}"
+        )
     units = int(document["units"])
     shapes = {"kernel": (2, 3 * units), "recurrent_kernel": (units, 3 * units),
               "bias": (3 * units,), "readout_kernel": (units,)}
@@ -99,7 +102,11 @@ def load_network(path=NETWORK) -> tuple[GRUParams, Readout, dict]:
 
 
 def network_bits(params: GRUParams, readout: Readout, a: int, b: int):
-    """The network's run on ``a + b`` in float64: (bits uint8 (T,), trace (T, H) arrays, logits (T,))."""
+    """The network's run on ``a + b`` in float64.
+
+    Returns the sum bits uint8 (T,), the trace (arrays (1, T, H)) and the
+    readout logits (T,).
+    """
     x = encode_pair(a, b)[None]
     trace = trace_adder(params, x)
     logits = trace.h[0] @ readout.w + readout.b
@@ -119,14 +126,18 @@ def exact_step(params: GRUParams, readout: Readout, h, pair) -> tuple[list[float
         kernel, recurrent, bias = (np.asarray(p, np.float64) for p in params)
         units = recurrent.shape[0]
         hs = [mp(float(v)) for v in h]
-        pre = [mp(float(pair[0])) * mp(float(kernel[0, j])) + mp(float(pair[1])) * mp(float(kernel[1, j]))
-               + mp(float(bias[j])) for j in range(3 * units)]
-        gate = [1 / (1 + mpmath.exp(-(pre[j] + mpmath.fsum(hs[i] * mp(float(recurrent[i, j])) for i in range(units)))))
-                for j in range(2 * units)]
+        k = [[mp(float(v)) for v in row] for row in kernel]
+        u = [[mp(float(v)) for v in row] for row in recurrent]
+        x = [mp(float(v)) for v in pair]
+        pre = [x[0] * k[0][j] + x[1] * k[1][j] + mp(float(bias[j])) for j in range(3 * units)]
+        gate = []
+        for j in range(2 * units):
+            s = mpmath.fsum(hs[i] * u[i][j] for i in range(units))
+            gate.append(1 / (1 + mpmath.exp(-(pre[j] + s))))
         z, r = gate[:units], gate[units:]
         new = []
         for j in range(units):
-            s = mpmath.fsum(r[i] * hs[i] * mp(float(recurrent[i, 2 * units + j])) for i in range(units))
+            s = mpmath.fsum(r[i] * hs[i] * u[i][2 * units + j] for i in range(units))
             candidate = mpmath.tanh(pre[2 * units + j] + s)
             new.append((1 - z[j]) * hs[j] + z[j] * candidate)
         logit = mpmath.fsum(new[i] * mp(float(readout.w[i])) for i in range(units)) + mp(readout.b)
@@ -235,8 +246,12 @@ def golden(path=NETWORK, seed: int = 0) -> dict:
 
 def main(argv=None) -> None:
     """``python -m grubook.golden [--network PATH] --out golden.json``."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.golden", description=__doc__.splitlines()[0])
-    parser.add_argument("--network", type=Path, default=NETWORK, help="the certificate (default %(default)s)")
+    parser = argparse.ArgumentParser(
+        prog="python -m grubook.golden", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--network", type=Path, default=NETWORK, help="the certificate (default %(default)s)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="where to write golden.json")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random pairs (default 0)")
     args = parser.parse_args(argv)

@@ -315,7 +315,8 @@ function build(root) {
   return { root, form, inputA, inputB, add, size, presets, error, status, sum, result, heat, canvas, scroll, scrollRow: scroll.parentElement, cell };
 }
 
-const ROW_H = 7;
+const ROW_H = 7; // a gate or state row
+const BIT_H = 11; // a bit row (a, b, the sum), tall enough for its label
 const COL_W = 9;
 const LABEL_W = 40;
 
@@ -375,9 +376,10 @@ class Heatmap {
     scroll.value = String(this.first);
     scrollRow.hidden = maxFirst === 0;
     const shown = Math.min(n, T);
-    const gaps = 3 * 4; // space between row groups
+    const gaps = 4 * 4; // space between row groups
+    const height = (row) => (row.bit ? BIT_H : ROW_H);
     const cssW = LABEL_W + shown * COL_W;
-    const cssH = rows.length * ROW_H + gaps + 16;
+    const cssH = rows.reduce((sum, row) => sum + height(row), 0) + gaps + 16;
     const dpr = window.devicePixelRatio || 1;
     canvas.style.width = `${cssW}px`;
     canvas.style.height = `${cssH}px`;
@@ -395,40 +397,42 @@ class Heatmap {
     let y = 0;
     let group = null;
     for (const row of rows) {
-      const g = row.bit ? (row.bit === "sum" ? "sum" : "in") : row.name;
+      const g = row.bit || row.name;
+      const h = height(row);
       if (group !== null && g !== group) y += 4;
       if (g !== group) {
         ctx.fillStyle = ink;
-        const label = g === "in" ? "a, b" : g;
-        const count = g === "in" ? 2 : g === "sum" ? 1 : this.data.units;
-        ctx.fillText(label, 2, y + (count * ROW_H) / 2);
+        const label = row.bit === "sum" ? "sum" : g;
+        ctx.fillText(label, 2, y + (row.bit ? h : this.data.units * h) / 2);
       }
       group = g;
-      this.layout.push({ row, y });
+      this.layout.push({ row, y, h });
       for (let k = 0; k < shown; k++) {
         const t = this.first + k;
         let v = this.value(row, t);
         if (row.name === "h") v = (v + 1) / 2;
         ctx.fillStyle = cividis(v);
-        ctx.fillRect(LABEL_W + k * COL_W, y, COL_W - 1, ROW_H - 1);
+        ctx.fillRect(LABEL_W + k * COL_W, y, COL_W - 1, h - 1);
       }
-      y += ROW_H;
+      y += h;
     }
     ctx.fillStyle = ink;
     ctx.textBaseline = "top";
     const every = 10;
     for (let k = 0; k < shown; k++) {
       const t = this.first + k;
-      if (t % every === 0) ctx.fillText(String(t), LABEL_W + k * COL_W, y + 3);
+      const label = String(t);
+      const fits = LABEL_W + k * COL_W + ctx.measureText(label).width <= cssW;
+      if (t % every === 0 && fits) ctx.fillText(label, LABEL_W + k * COL_W, y + 3);
     }
     ctx.fillText("step", 2, y + 3);
     if (this.focused) {
       const f = this.focus;
       const k = f.step - this.first;
-      const cellY = this.layout[f.row].y;
+      const { y: cellY, h } = this.layout[f.row];
       ctx.strokeStyle = ink;
       ctx.lineWidth = 2;
-      ctx.strokeRect(LABEL_W + k * COL_W - 1, cellY - 1, COL_W + 1, ROW_H + 1);
+      ctx.strokeRect(LABEL_W + k * COL_W - 1, cellY - 1, COL_W + 1, h + 1);
     }
   }
 
@@ -438,7 +442,7 @@ class Heatmap {
     const y = event.clientY - box.top;
     if (!this.layout || x < LABEL_W) return null;
     const step = this.first + Math.floor((x - LABEL_W) / COL_W);
-    const row = this.layout.findIndex((l) => y >= l.y && y < l.y + ROW_H);
+    const row = this.layout.findIndex((l) => y >= l.y && y < l.y + l.h);
     if (row < 0 || step >= this.data.steps) return null;
     return { step, row };
   }
@@ -559,9 +563,9 @@ export async function mount(root, url = new URL(NETWORK_FILE, import.meta.url)) 
   if (proof) {
     const doc = net.doc;
     proof.textContent =
-      `(${doc.units} units, seed ${doc.seed}; every step may be off by up to ` +
-      `${doc.step_error.toExponential(1)} per unit, and the smallest readout margin is ` +
-      `${doc.margin.toPrecision(3)})`;
+      `(This network: ${doc.units} units, trained from seed ${doc.seed}. The proof allows ` +
+      `every step an error of ${doc.step_error.toExponential(1)} in each unit; its smallest ` +
+      `readout margin is ${doc.margin.toPrecision(3)}.)`;
   }
   ui.add.disabled = false;
   root.dataset.state = "ready";
