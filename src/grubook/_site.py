@@ -80,11 +80,23 @@ def _add_book_static(app, config) -> None:
     config.html_static_path.append(str(network))
 
 
+def _note_adder_assets(app, docname, source) -> None:
+    """A page with the live adder is rebuilt when its module or network changes.
+
+    Sphinx copies static files only when some page is rebuilt, so without
+    this a changed ``proved_adder.json`` alone would leave the old one served.
+    """
+    if "data-gru-adder" in source[0]:
+        app.env.note_dependency(str(Path(app.srcdir) / NETWORK))
+        app.env.note_dependency(str(STATIC / "gru_adder.js"))
+
+
 def setup(app):
     """Register the handlers; the extension keeps no state and is parallel-safe."""
     app.connect("config-inited", _add_book_static)
     app.add_css_file("book.css")
     app.add_js_file("gru_adder.js", type="module")
+    app.connect("source-read", _note_adder_assets)
     app.connect("config-inited", _drop_thebe_handlers)
     app.connect("html-page-context", _clean_assets, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
