@@ -106,7 +106,11 @@ release: build-stored pdf student
 lint: setup
 	ruff check src tests
 
+# The live adder's JavaScript against golden files that Python writes from
+# book/data/proved_adder.json (not committed: they follow that file).
 test: lint build-stored
+	python -m grubook.golden --out _build/golden.json
+	node --test tests/js/
 	python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env -p no:cacheprovider --durations=15
 
 # Strict nbval again under each environment of grubook.perturb (another

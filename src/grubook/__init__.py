@@ -27,6 +27,7 @@ Chapter 6, making it fast
 Chapter 7, proved for every length
     ``grubook.certified``: training for the certificate.
     ``grubook.verify``: intervals, the certificate, the automaton (no TensorFlow).
+    ``grubook.golden``: golden files for the page's live adder (JavaScript).
 Every chapter
     ``grubook.exercises``: self-checks for the exercises, ``check(exercise_id, answer)``.
     ``grubook.stats``: Clopper-Pearson intervals, Fisher, McNemar, Holm.

@@ -11,8 +11,12 @@ so this extension
 - drops thebe's scripts and styles from each page and any script or style
   sheet added twice, and
 - adds the book's own style sheet (``site_static/book.css``), and
-- adds the ``chapter-times`` directive (:mod:`grubook._times_directive`) and
-  the ``release-file`` role (:mod:`grubook._release`).
+- adds the ``chapter-times`` directive (:mod:`grubook._times_directive`),
+  the ``release-file`` role (:mod:`grubook._release`), and
+- serves the live adder: its ES module (``site_static/gru_adder.js``, loaded
+  on every page; it acts only where an element has ``data-gru-adder``) and
+  the network it runs, ``book/data/proved_adder.json``, copied into
+  ``_static/`` so that the page fetches it from the site itself.
 """
 
 from __future__ import annotations
@@ -65,17 +69,39 @@ def _clean_assets(app, pagename, templatename, context, doctree) -> None:
 
 
 STATIC = Path(__file__).parent / "site_static"
+NETWORK = Path("book") / "data" / "proved_adder.json"
+"""The network the live adder runs, relative to the book's source folder."""
 
 
 def _add_book_static(app, config) -> None:
-    """Serve ``site_static/`` (the book's style sheet) with the site."""
+    """Serve ``site_static/`` (style sheet, live adder) and the adder's network."""
     config.html_static_path.append(str(STATIC))
+    network = Path(app.srcdir) / NETWORK
+    if not network.is_file():
+        raise FileNotFoundError(
+            f"{network} is missing: the live adder on the landing page runs it"
+            " (python -m grubook.verify export writes it)"
+        )
+    config.html_static_path.append(str(network))
+
+
+def _note_adder_assets(app, docname, source) -> None:
+    """A page with the live adder is rebuilt when its module or network changes.
+
+    Sphinx copies static files only when some page is rebuilt, so without
+    this a changed ``proved_adder.json`` alone would leave the old one served.
+    """
+    if "data-gru-adder" in source[0]:
+        app.env.note_dependency(str(Path(app.srcdir) / NETWORK))
+        app.env.note_dependency(str(STATIC / "gru_adder.js"))
 
 
 def setup(app):
     """Register the handlers; the extension keeps no state and is parallel-safe."""
     app.connect("config-inited", _add_book_static)
     app.add_css_file("book.css")
+    app.add_js_file("gru_adder.js", type="module")
+    app.connect("source-read", _note_adder_assets)
     app.connect("config-inited", _drop_thebe_handlers)
     app.connect("html-page-context", _clean_assets, priority=900)
     app.add_directive("chapter-times", ChapterTimes)
