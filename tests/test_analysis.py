@@ -252,3 +252,67 @@ def test_a_validation_sweep_asks_other_pairs_than_the_test_and_no_named_cases():
         length_sweep(spy, [16], split="training")
     with pytest.raises(ValueError, match="n_hard must be at most"):
         length_sweep(spy, [8], n_hard=100, split="validation")
+
+
+# --- holds: the step Jacobian at a held state -------------------------------
+
+
+def test_step_jacobian_matches_central_differences():
+    from grubook.analysis.holds import step_jacobian
+    from grubook.reference import gru_step, random_params
+
+    params = random_params(2, 5, rng=3)
+    x, h = np.array([1.0, 0.0]), np.random.default_rng(4).uniform(-0.9, 0.9, 5)
+    jacobian = step_jacobian(params, x, h)
+    eps, numeric = 1e-6, np.zeros((5, 5))
+    for j in range(5):
+        step = np.zeros(5)
+        step[j] = eps
+        up = gru_step(x[None], (h + step)[None], params).h[0]
+        down = gru_step(x[None], (h - step)[None], params).h[0]
+        numeric[:, j] = (up - down) / (2 * eps)
+    assert jacobian.shape == (5, 5)
+    assert np.abs(jacobian - numeric).max() < 1e-8
+
+
+def test_without_recurrent_weights_the_jacobian_is_what_the_gate_keeps():
+    # U = 0: h_t = (1 - z) h + z tanh(W x + b) with z fixed by the bias,
+    # so dh_t / dh_{t-1} = diag(1 - z) exactly.
+    from grubook.analysis.holds import hold_contraction, step_jacobian
+    from grubook.reference import GRUParams
+
+    units = 3
+    bias = np.zeros(9)
+    bias[:3] = [-3.0, 0.0, 2.0]  # update gates sigma(-3), 1/2, sigma(2)
+    kernel = np.zeros((2, 9))
+    kernel[:, 6:] = 1.0  # only the candidate reads the input
+    params = GRUParams(kernel, np.zeros((units, 9)), bias)
+    keep = 1 - 1 / (1 + np.exp(-bias[:3]))
+    jacobian = step_jacobian(params, [1.0, 0.0], np.array([0.3, -0.2, 0.9]))
+    assert np.allclose(jacobian, np.diag(keep), atol=1e-12)
+    assert hold_contraction(params, 0) == pytest.approx(keep.max())
+
+
+def test_the_hand_built_adder_contracts_hard_at_both_held_states():
+    # Gates pinned open and candidates saturated: an error is forgotten
+    # at once, at the carry of 0 and the carry of 1 alike.
+    from grubook.analysis import hand_built_adder
+    from grubook.analysis.holds import held_state, hold_contraction
+
+    params, _ = hand_built_adder()
+    assert held_state(params, 1)[1] > 0.99 > -0.99 > held_state(params, 0)[1]
+    assert hold_contraction(params, 0) < 0.01
+    assert hold_contraction(params, 1) < 0.01
+
+
+def test_held_state_refuses_a_carry_other_than_0_or_1():
+    from grubook.analysis import hand_built_adder
+    from grubook.analysis.holds import held_state, step_jacobian
+
+    params, _ = hand_built_adder()
+    with pytest.raises(ValueError, match="carry"):
+        held_state(params, 2)
+    with pytest.raises(ValueError, match="steps"):
+        held_state(params, 0, steps=-1)
+    with pytest.raises(ValueError, match=r"and h \(3,\)"):
+        step_jacobian(params, [1.0, 0.0], np.zeros(4))

@@ -201,3 +201,77 @@ def test_clustered_interval_refuses_what_it_cannot_measure(call, message):
         call()
     with pytest.raises(TypeError, match="right must be a sequence of ints"):
         clustered_interval(3, [4])
+
+
+# --- paired_difference_interval (Newcombe's method 10) ---------------------
+
+
+def _paired_table(rng, n, p_first, p_second, rho_draw):
+    """n units; each succeeds with the first method and the second, correlated."""
+    shared = rng.random(n)
+    own_1, own_2 = rng.random(n), rng.random(n)
+    first = np.where(rng.random(n) < rho_draw, shared, own_1) < p_first
+    second = np.where(rng.random(n) < rho_draw, shared, own_2) < p_second
+    return (int(np.sum(first & second)), int(np.sum(first & ~second)),
+            int(np.sum(~first & second)), int(np.sum(~first & ~second)))
+
+
+def test_paired_interval_with_independent_margins_is_square_and_add():
+    # a d = b c makes phi 0: the interval is the difference of two Wilson
+    # intervals combined by squares (Newcombe's method 10 for unpaired data).
+    from grubook.stats import paired_difference_interval
+
+    a, b, c, d = 4, 4, 6, 6  # a * d == b * c
+    n, z = 20, 1.959963984540054
+    interval = paired_difference_interval(a, b, c, d)
+
+    def wilson(k):
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return centre - half, centre + half
+
+    p1, p2 = (a + b) / n, (a + c) / n
+    (l1, u1), (l2, u2) = wilson(a + b), wilson(a + c)
+    assert interval.estimate == pytest.approx(p1 - p2)
+    assert interval.low == pytest.approx(p1 - p2 - math.hypot(p1 - l1, u2 - p2))
+    assert interval.high == pytest.approx(p1 - p2 + math.hypot(u1 - p1, p2 - l2))
+
+
+def test_paired_interval_is_antisymmetric_and_narrower_when_units_agree():
+    from grubook.stats import paired_difference_interval
+
+    forward = paired_difference_interval(8, 10, 1, 11)
+    backward = paired_difference_interval(8, 1, 10, 11)
+    assert forward.estimate == pytest.approx(0.3)
+    assert (backward.low, backward.high) == pytest.approx((-forward.high, -forward.low))
+    assert forward.low < 0.3 < forward.high
+    # The same margins with more agreement between the methods (a, d up,
+    # b, c down, same difference) give a narrower interval.
+    agreeing = paired_difference_interval(14, 9, 0, 7)
+    assert agreeing.estimate == pytest.approx(0.3)
+    assert agreeing.high - agreeing.low < forward.high - forward.low
+
+
+@pytest.mark.parametrize("p_first, p_second", [(0.6, 0.3), (0.5, 0.5), (0.9, 0.7)])
+def test_paired_interval_covers_the_true_difference_about_95_percent(p_first, p_second):
+    from grubook.stats import paired_difference_interval
+
+    rng = np.random.default_rng(7)
+    hits = 0
+    for _ in range(2000):
+        a, b, c, d = _paired_table(rng, 30, p_first, p_second, 0.5)
+        interval = paired_difference_interval(a, b, c, d)
+        hits += interval.low <= p_first - p_second <= interval.high
+    assert 0.92 < hits / 2000 < 0.99
+
+
+def test_paired_interval_refuses_bad_counts():
+    from grubook.stats import paired_difference_interval
+
+    with pytest.raises(ValueError, match="only_first"):
+        paired_difference_interval(1, -1, 0, 0)
+    with pytest.raises(ValueError, match="all be 0"):
+        paired_difference_interval(0, 0, 0, 0)
+    with pytest.raises(TypeError, match="both"):
+        paired_difference_interval(1.5, 0, 0, 0)

@@ -7,6 +7,7 @@ thousands of steps run fast; importing it does not import TensorFlow.
 - ``adder``: the weights of an adder, its gates traced, the fast NumPy loop, its bits.
 - ``probes``: where the carry is: a linear probe and single-unit thresholds.
 - ``lengths``: named hard cases, length sweeps and their verdicts, every pair.
+- ``holds``: how firmly a held carry stays: the step Jacobian at a held state.
 - ``hand_built``: a three-unit adder whose every weight is chosen by hand.
 
 The multi-seed studies that train many adders live in
@@ -22,6 +23,7 @@ from grubook.analysis.adder import (
     trace_adder,
 )
 from grubook.analysis.hand_built import hand_built_adder
+from grubook.analysis.holds import held_state, hold_contraction, step_jacobian
 from grubook.analysis.lengths import (
     ADVERSARIAL_CASES,
     adversarial_pairs,
@@ -49,6 +51,9 @@ __all__ = [
     "ADVERSARIAL_CASES",
     "length_sweep",
     "hand_built_adder",
+    "step_jacobian",
+    "held_state",
+    "hold_contraction",
     "all_pairs",
     "all_exact",
     "exact_at_each_length",
