@@ -69,3 +69,9 @@ def test_write_results_reads_the_command_from_sys_argv_by_default(tmp_path, monk
     result = json.loads(path.read_text())
     assert result["command"] == "python -m grubook.studies sizes --jobs 2"
     assert result["rows"] == [] and "0 rows" in capsys.readouterr().out
+
+
+def test_write_results_records_the_commit_it_is_given(tmp_path, capsys):
+    path = tmp_path / "out.json"
+    write_results(str(path), "grubook.demo", [], time.perf_counter(), {}, [], commit="abc123")
+    assert json.loads(path.read_text())["commit"] == "abc123"

@@ -47,18 +47,20 @@ def git_commit() -> str:
 
 
 def write_results(path: str, program: str, argv, start: float, fields: dict, rows: list,
-                  noun: str = "rows") -> None:
+                  noun: str = "rows", commit: str | None = None) -> None:
     """Write a study's JSON: its command, ``fields``, commit, versions, wall time and ``rows``.
 
     ``program`` is the module run with ``python -m``; ``argv`` its arguments
     (None: ``sys.argv[1:]``); ``start`` the ``time.perf_counter()`` at which
-    the study began; ``noun`` names the rows in the line printed at the end.
+    the study began; ``noun`` names the rows in the line printed at the end;
+    ``commit`` the :func:`git_commit` taken when the study began (None: the
+    one at the time of writing, which differs if a commit came in between).
     """
     arguments = argv if argv is not None else sys.argv[1:]
     result = {
         "command": f"python -m {program} " + " ".join(arguments),
         **fields,
-        "commit": git_commit(),
+        "commit": git_commit() if commit is None else commit,
         "versions": _versions(),
         "wall_seconds": round(time.perf_counter() - start, 1),
         "rows": rows,

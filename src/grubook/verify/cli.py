@@ -7,7 +7,7 @@ import argparse
 import time
 
 from grubook._cli import seed_range
-from grubook._results import write_results
+from grubook._results import git_commit, write_results
 from grubook.verify.export import export_main
 from grubook.verify.seeds import CERTIFY_RECIPES, HISTORIES, LONG_STEPS, certify_seed
 
@@ -41,7 +41,7 @@ def main(argv=None) -> None:
     parser.add_argument("--out", required=True, help="the JSON file to write")
     args = parser.parse_args(argv)
     seeds = args.seeds
-    start = time.perf_counter()
+    start, commit = time.perf_counter(), git_commit()
     rows = []
     for recipe in args.recipes:
         for seed in seeds:
@@ -55,4 +55,4 @@ def main(argv=None) -> None:
         "histories": list(HISTORIES),
         "long_steps": LONG_STEPS,
     }
-    write_results(args.out, "grubook.verify", argv, start, fields, rows, "seeds")
+    write_results(args.out, "grubook.verify", argv, start, fields, rows, "seeds", commit)

@@ -122,7 +122,7 @@ def export_adder(seed: int, out: str, argv=None) -> dict:
     from grubook.certified import CERTIFIED_RECIPE, train_for_certificate
     from grubook.data import addition_batch
 
-    start = time.perf_counter()
+    start, commit = time.perf_counter(), git_commit()
     params, readout = adder_weights(train_for_certificate(seed))
     params = GRUParams(*(np.asarray(p, np.float64) for p in params))
     certificate = prove_first(params, readout, addition_batch(200, 60, rng=seed)[0])
@@ -134,7 +134,7 @@ def export_adder(seed: int, out: str, argv=None) -> dict:
         "seed": seed,
         "recipe": {"name": "certified", **CERTIFIED_RECIPE},
         "command": "python -m grubook.verify " + " ".join(arguments),
-        "commit": git_commit(),
+        "commit": commit,
         "versions": _versions(),
         "wall_seconds": round(time.perf_counter() - start, 1),
     }
