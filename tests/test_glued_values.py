@@ -26,6 +26,8 @@ PAGES = sorted((ROOT / "book").glob("*.md"))
 RECORD = "application/papermill.record/text/plain"
 # {glue:text}`name`, {glue:text}`name:spec` or {glue:text}`doc::name:spec`
 GLUE_ROLE = re.compile(r"\{glue(?::[a-z]+)?\}`(?:[^`:]+::)?(?P<name>[^`:]+)(?::(?P<spec>[^`]*))?`")
+# ```{glue:figure} name (a figure pasted whole, from this notebook or with :doc:)
+GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::[a-z]+)?\}\s+(?P<name>\S+)", re.M)
 
 
 def glued_records(path: Path) -> dict[str, str]:
@@ -99,7 +101,9 @@ def test_pasted_value_is_stored_with_the_digits_shown(page, name, spec):
 
 @pytest.mark.parametrize("name", sorted(RECORDS))
 def test_every_glued_value_is_pasted(name):
-    pasted = {n for _, n, _ in PASTES}
+    figures = {m["name"] for text in markdown_sources().values()
+               for m in GLUE_DIRECTIVE.finditer(text)}
+    pasted = {n for _, n, _ in PASTES} | figures
     assert name in pasted, f"{RECORDS[name][0]} glues {name!r}, which no page shows"
 
 

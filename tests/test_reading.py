@@ -36,7 +36,7 @@ def test_chapter_time_reads_the_recorded_run_and_rounds_reading_up(tmp_path):
     path = tmp_path / "chapter.ipynb"
     nbformat.write(notebook, path)
     times = chapter_time(path, words_per_minute=150)
-    assert times == {"title": "A chapter", "words": 154, "reading_minutes": 2,
+    assert times == {"title": "A chapter", "words": 153, "reading_minutes": 2,
                      "run_seconds": 42, "cores": 2}
     with pytest.raises(ValueError, match="words_per_minute"):
         chapter_time(path, words_per_minute=0)
@@ -47,3 +47,10 @@ def test_every_notebook_records_its_last_run(path):
     """`python -m grubook.notebooks execute` stores the run time the instructors' page shows."""
     recorded = nbformat.read(path, as_version=4).metadata.get("grubook", {})
     assert isinstance(recorded.get("execution_seconds"), int) and recorded["execution_seconds"] >= 0
+
+
+def test_glue_figure_refuses_what_is_not_a_figure():
+    from grubook.notebooks import glue_figure
+
+    with pytest.raises(TypeError, match="figure must be a matplotlib figure"):
+        glue_figure("name", [1, 2, 3])

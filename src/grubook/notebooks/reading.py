@@ -16,7 +16,8 @@ __all__ = ["WORDS_PER_MINUTE", "prose_words", "chapter_time"]
 WORDS_PER_MINUTE = 150
 """Reading speed for technical prose with equations (a careful, not a skimming, rate)."""
 
-_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+_MATH = re.compile(r"\$\$.*?\$\$(?:[ \t]*\([A-Za-z0-9-]+\))?", re.S)
+_HEADING = re.compile(r"^#+[ \t]", re.M)
 _FENCE = re.compile(r"```.*?```", re.S)
 _LABEL = re.compile(r"^\(.*?\)=\s*$", re.M)
 _EXERCISES = re.compile(r"^#+ Exercises", re.M)
@@ -25,7 +26,8 @@ _EXERCISES = re.compile(r"^#+ Exercises", re.M)
 def prose_words(notebook) -> int:
     """Words of prose before the Exercises heading of an ``nbformat`` notebook.
 
-    Display math, fenced blocks and target labels are not prose; code cells
+    Display math (with its label), fenced blocks, target labels and heading
+    marks are not prose; code cells
     are not counted (their run time is counted instead).
     """
     words = 0
@@ -34,7 +36,7 @@ def prose_words(notebook) -> int:
             continue
         if _EXERCISES.search(cell.source):
             break
-        text = _LABEL.sub(" ", _FENCE.sub(" ", _MATH.sub(" ", cell.source)))
+        text = _HEADING.sub(" ", _LABEL.sub(" ", _FENCE.sub(" ", _MATH.sub(" ", cell.source))))
         words += len(text.split())
     return words
 
