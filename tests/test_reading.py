@@ -48,9 +48,3 @@ def test_every_notebook_records_its_last_run(path):
     recorded = nbformat.read(path, as_version=4).metadata.get("grubook", {})
     assert isinstance(recorded.get("execution_seconds"), int) and recorded["execution_seconds"] >= 0
 
-
-def test_glue_figure_refuses_what_is_not_a_figure():
-    from grubook.notebooks import glue_figure
-
-    with pytest.raises(TypeError, match="figure must be a matplotlib figure"):
-        glue_figure("name", [1, 2, 3])

@@ -13,8 +13,7 @@ directive to its ``{solution-end}`` (cells included); and any cell tagged
 
 Submodules:
 
-- ``glue``: ``glue_shown`` and ``glue_words`` paste values into the text
-  (``glue_figure`` a figure, onto another page),
+- ``glue``: ``glue_shown`` and ``glue_words`` paste values into the text,
   rounded as the page shows them (``as_shown``).
 - ``execution``: run a notebook (``execute``, ``execute_in_place``) and list
   the outputs a run today changes (``compare``, ``report_changes``).
@@ -36,7 +35,7 @@ from grubook.notebooks.execution import (
     output_texts,
     report_changes,
 )
-from grubook.notebooks.glue import GLUE_PREFIX, as_shown, glue_figure, glue_shown, glue_words
+from grubook.notebooks.glue import GLUE_PREFIX, as_shown, glue_shown, glue_words
 from grubook.notebooks.student import (
     ASSET_FOLDERS,
     SOLUTION_TAG,
@@ -48,7 +47,6 @@ from grubook.notebooks.student import (
 __all__ = [
     "as_shown",
     "glue_shown",
-    "glue_figure",
     "glue_words",
     "execute",
     "execute_in_place",

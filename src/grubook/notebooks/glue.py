@@ -14,7 +14,6 @@ __all__ = [
     "as_shown",
     "GLUE_PREFIX",
     "glue_shown",
-    "glue_figure",
     "glue_words",
 ]
 
@@ -68,13 +67,6 @@ def glue_shown(name: str, value, spec: str) -> None:
     Returns nothing, so that a cell ending with it displays nothing.
     """
     _glue(name, as_shown(value, spec))
-
-
-def glue_figure(name: str, figure) -> None:
-    """Glue a matplotlib ``figure`` under ``name``, for ``{glue:figure}`` on another page."""
-    if not hasattr(figure, "savefig"):
-        raise TypeError(f"figure must be a matplotlib figure, got {type(figure).__name__}")
-    _glue(name, figure)
 
 
 def glue_words(name: str, text: str) -> None:
