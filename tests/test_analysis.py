@@ -316,3 +316,23 @@ def test_held_state_refuses_a_carry_other_than_0_or_1():
         held_state(params, 0, steps=-1)
     with pytest.raises(ValueError, match=r"and h \(3,\)"):
         step_jacobian(params, [1.0, 0.0], np.zeros(4))
+
+
+def test_the_hold_column_picks_the_operand_that_holds_the_ones():
+    # Weights that read only a: the hold (1, 0) feeds the candidate, the
+    # hold (0, 1) does not, so the two held states and their Jacobians differ;
+    # U = 0 makes both Jacobians diag(1 - z), with z set by the column.
+    from grubook.analysis.holds import held_state, hold_contraction
+    from grubook.reference import GRUParams
+
+    kernel = np.zeros((2, 3))
+    kernel[0] = [4.0, 0.0, 1.0]  # a opens the update gate and drives h~
+    params = GRUParams(kernel, np.zeros((1, 3)), np.array([-2.0, 0.0, 0.0]))
+    in_a = held_state(params, 0, steps=3, column=(1, 0))
+    in_b = held_state(params, 0, steps=3, column=(0, 1))
+    assert in_a[0] > 0.5 and in_b[0] == pytest.approx(0.0, abs=1e-12)
+    z_a, z_b = 1 / (1 + np.exp(-2.0)), 1 / (1 + np.exp(2.0))
+    assert hold_contraction(params, 0, 3, (1, 0)) == pytest.approx(1 - z_a)
+    assert hold_contraction(params, 0, 3, (0, 1)) == pytest.approx(1 - z_b)
+    with pytest.raises(ValueError, match="column"):
+        held_state(params, 0, column=(1, 1))

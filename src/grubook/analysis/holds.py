@@ -1,6 +1,7 @@
 """How firmly an adder holds its carry: the step Jacobian at a held state.
 
-While the input column is ``(1, 0)`` (a *propagate* column) the carry must
+While the input column is ``(1, 0)`` or ``(0, 1)`` (a *propagate* column;
+the two are the two operand orders of the same sum) the carry must
 stay what it was, so the state must come back to where it was after every
 such step. Near a held state ``h`` the step acts on a small error ``e`` as
 ``e -> J e``, with ``J = dh_t / dh_{t-1}`` the step Jacobian; the largest
@@ -20,6 +21,7 @@ from grubook._checks import check_int, check_rank
 from grubook.reference import GRUParams, gru_step, sigmoid, split_gates
 
 HOLD_COLUMN = (1.0, 0.0)  # a propagate column: the carry must be kept
+HOLD_COLUMNS = ((1.0, 0.0), (0.0, 1.0))  # the two propagate columns
 
 
 def _float64_params(params: GRUParams) -> GRUParams:
@@ -57,13 +59,24 @@ def step_jacobian(params: GRUParams, x, h) -> np.ndarray:
     )
 
 
-def held_state(params: GRUParams, carry: int, steps: int = 8) -> np.ndarray:
+def _check_column(column) -> tuple[float, float]:
+    column = tuple(float(v) for v in np.asarray(column).reshape(-1))
+    if column not in HOLD_COLUMNS:
+        raise ValueError(f"column must be (1, 0) or (0, 1), got {column}")
+    return column
+
+
+def held_state(
+    params: GRUParams, carry: int, steps: int = 8, column=HOLD_COLUMN
+) -> np.ndarray:
     """The state ``(H,)`` that holds ``carry`` after ``steps`` hold columns.
 
     From ``h_0 = 0``, one column sets the carry (``(0, 0)`` kills it,
-    ``(1, 1)`` generates it), then ``steps`` columns ``(1, 0)`` must keep
-    it. The default 8 is the longest hold of the book's 8-bit training.
+    ``(1, 1)`` generates it), then ``steps`` columns ``column`` (``(1, 0)``,
+    the ones in ``a``, or ``(0, 1)``, the ones in ``b``) must keep it. The
+    default 8 is the longest hold of the book's 8-bit training.
     """
+    column = _check_column(column)
     check_int(carry, "carry", minimum=0)
     if carry > 1:
         raise ValueError(f"carry must be 0 or 1, got {carry}")
@@ -72,14 +85,19 @@ def held_state(params: GRUParams, carry: int, steps: int = 8) -> np.ndarray:
     h = np.zeros((1, params.recurrent_kernel.shape[0]))
     h = gru_step(np.full((1, 2), float(carry)), h, params).h
     for _ in range(steps):
-        h = gru_step(np.array([HOLD_COLUMN]), h, params).h
+        h = gru_step(np.array([column]), h, params).h
     return h[0]
 
 
-def hold_contraction(params: GRUParams, carry: int, steps: int = 8) -> float:
+def hold_contraction(
+    params: GRUParams, carry: int, steps: int = 8, column=HOLD_COLUMN
+) -> float:
     """The largest ``|eigenvalue|`` of the hold step's Jacobian at the held
-    state of ``carry`` (:func:`held_state`): below 1, small errors of the
-    held state shrink at every hold step; near 1, they survive."""
-    h = held_state(params, carry, steps)
-    jacobian = step_jacobian(params, HOLD_COLUMN, h)
+    state of ``carry`` (:func:`held_state`, with hold input ``column``):
+    below 1, small errors of the held state shrink at every hold step; near
+    1, they may survive. A state still moving after ``steps`` hold steps is
+    not a fixed point, and the eigenvalue there describes only that step."""
+    column = _check_column(column)
+    h = held_state(params, carry, steps, column)
+    jacobian = step_jacobian(params, column, h)
     return float(np.abs(np.linalg.eigvals(jacobian)).max())
