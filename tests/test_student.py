@@ -8,7 +8,6 @@ reading of the fences.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import nbformat
@@ -16,7 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 
-from grubook.notebooks import main, strip_solution_text, strip_solutions, write_student_edition
+from grubook.notebooks import main, strip_solution_text, strip_solutions
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
