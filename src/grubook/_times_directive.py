@@ -19,7 +19,7 @@ from grubook.notebooks.reading import WORDS_PER_MINUTE, chapter_time
 
 __all__ = ["ChapterTimes", "HEADERS"]
 
-HEADERS = ("Page", "Words of prose", "Reading (min)", "Notebook run (s)", "Total (min)")
+HEADERS = ("Page", "Words", "Read", "Run", "Total")
 """The table's columns."""
 
 
@@ -77,7 +77,10 @@ class ChapterTimes(Directive):
         group += head
         group += body
         note = nodes.paragraph(
-            text=f"Reading at {WORDS_PER_MINUTE} words a minute; the run time is the "
-            "notebook's last execution on the machine that built this site."
+            text=f"Read and Total in minutes, Run in seconds. Reading at {WORDS_PER_MINUTE} "
+            "words a minute; the run time is the notebook's last execution on the machine "
+            "that built this site."
         )
-        return [table, note]
+        scroll = nodes.container(classes=["chapter-times-scroll"])
+        scroll += table
+        return [scroll, note]

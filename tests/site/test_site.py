@@ -167,3 +167,17 @@ def test_search_finds_reset_gate(browser, server):
     assert any("reset gate" in text.lower() for text in results), results
     assert not visit.console_errors, visit.console_errors
     assert not visit.external_requests, visit.external_requests
+
+
+def test_instructors_page_shows_every_chapters_time(site):
+    """The chapter-times table is computed at build time: a row per listed page, numbers in it."""
+    html = (site / "book" / "instructors.html").read_text(encoding="utf8")
+    table = re.search(r'<table class="[^"]*chapter-times.*?</table>', html, re.S)
+    assert table, "no chapter-times table on the instructors' page"
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(0), re.S)[1:]
+    cells = [[re.sub(r"<[^>]+>", "", cell).strip()
+              for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+    assert len(cells) == 8
+    for page, words, read, run, total in cells:
+        assert int(words.replace(",", "")) > 500 and 0 < int(read) <= int(total), page
+        assert run.isdigit(), f"{page}: run time not recorded ({run!r})"
