@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 
-def _versions() -> dict:
+def versions() -> dict:
     """The versions that produced a study's numbers."""
     import keras
     import numpy
@@ -61,7 +61,7 @@ def write_results(path: str, program: str, argv, start: float, fields: dict, row
         "command": f"python -m {program} " + " ".join(arguments),
         **fields,
         "commit": git_commit() if commit is None else commit,
-        "versions": _versions(),
+        "versions": versions(),
         "wall_seconds": round(time.perf_counter() - start, 1),
         "rows": rows,
     }

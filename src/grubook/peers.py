@@ -1,7 +1,7 @@
 """PyTorch's GRU beside the book's: weights converted, proved equal, then timed.
 
 ``torch.nn.GRU`` is what most practitioners would pick instead of Keras: on a
-CPU its whole sequence runs in one fused ATen operation. It is an optional
+CPU it runs its loop over the steps inside PyTorch's C++ library. It is an optional
 extra of the book (``pip install -r requirements-peers.txt``; ``make peers``
 writes ``book/data/peers.json``), because on most Linux machines the pinned
 ``torch`` pulls a large CUDA build.

@@ -117,7 +117,7 @@ def export_adder(seed: int, out: str, argv=None) -> dict:
     ``command``, ``commit``, ``versions`` and ``wall_seconds``; returns the
     document. A RuntimeError (and no file) if no window proves the adder.
     """
-    from grubook._results import _versions, git_commit
+    from grubook._results import git_commit, versions
     from grubook.analysis import adder_weights
     from grubook.certified import CERTIFIED_RECIPE, train_for_certificate
     from grubook.data import addition_batch
@@ -135,7 +135,7 @@ def export_adder(seed: int, out: str, argv=None) -> dict:
         "recipe": {"name": "certified", **CERTIFIED_RECIPE},
         "command": "python -m grubook.verify " + " ".join(arguments),
         "commit": commit,
-        "versions": _versions(),
+        "versions": versions(),
         "wall_seconds": round(time.perf_counter() - start, 1),
     }
     with open(out, "w") as file:
