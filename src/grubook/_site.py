@@ -16,7 +16,8 @@ so this extension
 - serves the live adder: its ES module (``site_static/gru_adder.js``, loaded
   on every page; it acts only where an element has ``data-gru-adder``) and
   the network it runs, ``book/data/proved_adder.json``, copied into
-  ``_static/`` so that the page fetches it from the site itself.
+  ``_static/`` so that the page fetches it from the site itself, and
+- renders hidden-input cells in the one-page build of the PDF edition.
 """
 
 from __future__ import annotations
@@ -96,8 +97,22 @@ def _note_adder_assets(app, docname, source) -> None:
         app.env.note_dependency(str(STATIC / "gru_adder.js"))
 
 
+def _hidden_input_in_one_page(app) -> None:
+    """Render myst-nb's hidden-input cells in the one-page build (the PDF edition) too.
+
+    myst-nb registers the node for the ``html`` builder only; the ``singlehtml``
+    builder falls back to those handlers only when no extension registered any
+    for it by name, and one does.
+    """
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+
+    handlers = (visit_HideCellInput, depart_HideCellInput)
+    app.add_node(HideCodeCellNode, override=True, html=handlers, singlehtml=handlers)
+
+
 def setup(app):
     """Register the handlers; the extension keeps no state and is parallel-safe."""
+    _hidden_input_in_one_page(app)
     app.connect("config-inited", _add_book_static)
     app.add_css_file("book.css")
     app.add_js_file("gru_adder.js", type="module")
