@@ -81,5 +81,4 @@ def operand_pairs(x) -> set[tuple[int, int]]:
     x = np.asarray(x)
     if x.ndim != 3 or x.shape[-1] != 2:
         raise ValueError(f"x must have shape (B, T, 2), got {x.shape}")
-    a, b = decode_operands(x)
-    return set(zip(a, b, strict=True))
+    return set(_pairs_in_order(x))

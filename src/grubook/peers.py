@@ -55,15 +55,6 @@ TF_VARIANTS = ("fused + XLA", "fused: + unrolled + XLA", "fused, reset after + X
 """The book's and Keras's fastest settings in the stored full run, timed beside PyTorch."""
 
 
-def _swap_gate_order(array, units: int) -> np.ndarray:
-    """Keras's gate blocks z, r, h of the last axis as PyTorch's r, z, n, or back.
-
-    ``array`` is (rows, 3H) or (3H,); the map is its own inverse. It lives in
-    :func:`grubook.conventions.swap_gate_order`, beside the other layouts.
-    """
-    return conventions.swap_gate_order(array, units)
-
-
 def torch_state(params: GRUParams) -> dict[str, np.ndarray]:
     """The book's reset-after weights as ``torch.nn.GRU``'s state dict (NumPy arrays).
 
