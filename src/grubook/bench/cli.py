@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import sys
 import time
 
 from grubook._results import write_results
@@ -11,6 +13,10 @@ from grubook.bench.rows import format_table, rows_to_json
 from grubook.bench.timing import EAGER_MAX_STEPS, MIN_BLOCK_SECONDS, benchmark
 from grubook.bench.variants import DEFAULT_SHAPES, MODES, VARIANTS
 from grubook.bench.xla import XLA_SINGLE_THREAD, single_threaded_xla
+
+
+STUDIES = {"floor": "grubook.bench.floor"}
+"""``python -m grubook.bench ITEM ...`` runs that module's ``main`` (each has ``--budget``)."""
 
 
 def parse_shape(text: str) -> tuple[int, int]:
@@ -33,7 +39,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     """The command line of ``python -m grubook.bench``."""
     parser = argparse.ArgumentParser(
         prog="python -m grubook.bench",
-        description="Time versions of the same GRU adder in interleaved blocks.",
+        description="Time versions of the same GRU adder in interleaved blocks. "
+        f"The studies {', '.join(STUDIES)} are run as python -m grubook.bench STUDY --help.",
     )
     parser.add_argument(
         "--shapes",
@@ -118,7 +125,14 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> None:
-    """Print the table for the shapes, variants and repetitions on the command line."""
+    """Print the table for the shapes, variants and repetitions on the command line.
+
+    A first argument naming one of :data:`STUDIES` runs that study instead.
+    """
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments and arguments[0] in STUDIES:
+        importlib.import_module(STUDIES[arguments[0]]).main(arguments[1:])
+        return
     args = parse_args(argv)
     if not args.xla_multi_thread:
         single_threaded_xla()

@@ -44,6 +44,8 @@ def time_interleaved(
     min_block_seconds: float = 0.0,
     clock: Callable[[], float] = time.perf_counter,
     order_seed: int | None = None,
+    deadline: float | None = None,
+    on_round: Callable[[dict[str, list[float]]], None] | None = None,
 ) -> dict[str, list[float]]:
     """Seconds per call of each function, timed in interleaved blocks.
 
@@ -58,6 +60,10 @@ def time_interleaved(
     With ``order_seed`` (an int) every round takes the functions in a fresh
     random order, so that no function always runs just after the same one
     or at the same point of a round; None keeps the given order.
+    ``on_round`` (if given) is called with the timings so far after every
+    round, so that a study can write what it has; with ``deadline`` (a
+    ``clock()`` value) no round starts once the clock has passed it, so
+    fewer than ``rounds`` rounds may come back (always at least one).
     Returns, for each name, one mean time per call for every round (a list
     of ``rounds`` floats); take their median.
     """
@@ -97,7 +103,9 @@ def time_interleaved(
     gc.collect()
     gc.disable()  # as timeit does: a collection inside one block would bias it
     try:
-        for _ in range(rounds):
+        for done in range(rounds):
+            if done and deadline is not None and clock() > deadline:
+                break
             names = list(functions)
             for name in names if shuffle is None else [names[i] for i in shuffle(len(names))]:
                 function = functions[name]
@@ -105,6 +113,8 @@ def time_interleaved(
                 for _ in range(calls[name]):
                     function()
                 seconds[name].append((clock() - start) / calls[name])
+            if on_round is not None:
+                on_round(seconds)
     finally:
         if gc_was_enabled:
             gc.enable()

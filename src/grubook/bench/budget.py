@@ -1,0 +1,78 @@
+"""A time budget for a study run from the command line, and its results written as they come.
+
+Every ``python -m grubook.bench ITEM`` study takes ``--budget SECONDS``
+(default :data:`DEFAULT_BUDGET`): it starts no new round or run once the
+budget is spent, writes what it has after every round, and records in the
+JSON whether it finished (``"complete"``) and how many rounds it took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+from grubook._results import write_results
+
+DEFAULT_BUDGET = 900.0
+"""Seconds a study may run before it stops starting rounds (15 minutes)."""
+
+
+def add_study_arguments(parser: argparse.ArgumentParser, rounds: int) -> None:
+    """Add ``--rounds`` (default ``rounds``), ``--budget``, ``--out`` and ``--xla-multi-thread``."""
+    parser.add_argument("--rounds", type=int, default=rounds,
+                        help=f"interleaved rounds or repeated runs (default {rounds})")
+    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
+                        help="start no new round after this many seconds "
+                        f"(default {DEFAULT_BUDGET:g})")
+    parser.add_argument("--out", metavar="PATH",
+                        help="write the settings, versions and every round as JSON, "
+                        "after each round")
+    parser.add_argument("--xla-multi-thread", action="store_true",
+                        help="keep XLA's default of splitting matrix products across threads")
+
+
+def check_study_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse ``--rounds`` below 1 and a ``--budget`` that is not positive."""
+    if args.rounds < 1:
+        parser.error(f"--rounds must be an int >= 1, got {args.rounds}")
+    if not args.budget > 0:
+        parser.error(f"--budget must be a number of seconds > 0, got {args.budget}")
+
+
+class Budget:
+    """The clock of one study: ``deadline`` is ``time.perf_counter()`` at which it stops."""
+
+    def __init__(self, seconds: float, clock=time.perf_counter):
+        if not (isinstance(seconds, int | float) and seconds > 0):
+            raise ValueError(f"seconds must be a number > 0, got {seconds!r}")
+        self.clock = clock
+        self.start = clock()
+        self.seconds = float(seconds)
+        self.deadline = self.start + self.seconds
+
+    def spent(self) -> bool:
+        """Whether the budget has run out."""
+        return self.clock() > self.deadline
+
+
+def study_writer(args: argparse.Namespace, item: str, argv, budget: Budget, fields: dict):
+    """A function ``write(rows, complete)`` that writes the study's JSON to ``args.out``.
+
+    The file holds the command (``python -m grubook.bench ITEM ...``),
+    ``fields``, the settings, the XLA flags, the number of CPUs, ``complete``
+    (False while rounds remain or when the budget stopped the study) and the
+    rows. Without ``--out`` the writer does nothing.
+    """
+    arguments = [item, *(argv if argv is not None else [])]
+    settings = {k: v for k, v in vars(args).items() if k not in ("out", "handler")}
+
+    def write(rows: list, complete: bool) -> None:
+        if not args.out:
+            return
+        everything = {"settings": settings, "xla_flags": os.environ.get("XLA_FLAGS", ""),
+                      "cpus": os.cpu_count(), "budget_seconds": budget.seconds,
+                      "complete": bool(complete), **fields}
+        write_results(args.out, "grubook.bench", arguments, budget.start, everything, rows)
+
+    return write
