@@ -90,6 +90,22 @@ def test_time_interleaved_lengthens_short_blocks():
     assert len(calls) == 2 + 3  # the last warm-up call serves as the calibration
 
 
+def test_time_interleaved_reports_each_round_and_stops_at_the_deadline():
+    ticks = itertools.count()
+    reported = []
+    seconds = bench.time_interleaved(
+        {"A": lambda: None, "B": lambda: None}, rounds=10, repetitions=1, warmup=0,
+        clock=lambda: float(next(ticks)), deadline=8.5,
+        on_round=lambda s: reported.append({k: list(v) for k, v in s.items()}))
+    # a block reads the clock twice; each round after the first reads it once
+    # first, to check the deadline: at tick 4 (go on), then at tick 9 (stop)
+    assert [len(r["A"]) for r in reported] == [1, 2]
+    assert all(len(s) == 2 for s in seconds.values())
+    once = bench.time_interleaved({"A": lambda: None}, rounds=3, repetitions=1, warmup=0,
+                                  deadline=-1.0)
+    assert len(once["A"]) == 1  # the first round always runs
+
+
 def test_time_interleaved_refuses_bad_counts():
     with pytest.raises(ValueError, match="rounds"):
         bench.time_interleaved({"A": lambda: None}, rounds=0)

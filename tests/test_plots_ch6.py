@@ -31,3 +31,28 @@ def test_plot_speed_draws_medians_quartiles_and_the_baseline():
     assert [t.get_text() for t in short.get_yticklabels()] == ["fused", "Keras GRU"]
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert labels == ["quartiles over rounds", "training step", "Keras GRU, training"]
+
+def test_per_call_floor_draws_the_points_lines_and_empty_calls_given():
+    import pytest
+
+    from grubook.plots import per_call_floor
+
+    lines = {"fused": {"steps": [1, 2, 4], "ms": [1.0, 1.5, 2.5], "q1": [0.9, 1.4, 2.0],
+                       "q3": [1.2, 1.5, 3.0], "intercept": 0.5, "slope": 0.5,
+                       "fitted_to": 4}}
+    fig = per_call_floor(lines, {"empty call": 0.3},
+                         {"in-graph": ([1, 16], [2.0, 0.5])})
+    left, right = fig.axes
+    markers = left.containers[0].lines[0]
+    np.testing.assert_allclose(markers.get_xydata(), [[1, 1.0], [2, 1.5], [4, 2.5]])
+    bars = left.containers[0].lines[2][0].get_segments()
+    np.testing.assert_allclose(bars[2], [[4, 2.0], [4, 3.0]])
+    drawn = {line.get_label(): line.get_xydata() for line in left.get_lines()}
+    fitted = [xy for label, xy in drawn.items() if label.startswith("_")]
+    assert any(np.allclose(xy, [[0, 0.5], [4, 2.5]]) for xy in fitted)
+    np.testing.assert_allclose(drawn["empty call"][:, 1], [0.3, 0.3])
+    per_call = [line for line in right.get_lines() if line.get_label() == "in-graph"][0]
+    np.testing.assert_allclose(per_call.get_xydata(), [[1, 2.0], [16, 0.5]])
+    assert right.get_xscale() == "log" and right.get_yscale() == "log"
+    with pytest.raises(ValueError, match="lines and per_call"):
+        per_call_floor({}, {}, {"in-graph": ([1], [1.0])})

@@ -18,10 +18,12 @@ DEFAULT_BUDGET = 900.0
 """Seconds a study may run before it stops starting rounds (15 minutes)."""
 
 
-def add_study_arguments(parser: argparse.ArgumentParser, rounds: int) -> None:
-    """Add ``--rounds`` (default ``rounds``), ``--budget``, ``--out`` and ``--xla-multi-thread``."""
-    parser.add_argument("--rounds", type=int, default=rounds,
-                        help=f"interleaved rounds or repeated runs (default {rounds})")
+def add_study_arguments(parser: argparse.ArgumentParser, rounds: int | None) -> None:
+    """Add ``--rounds`` (default ``rounds``; None: no such option), ``--budget``, ``--out``
+    and ``--xla-multi-thread``."""
+    if rounds is not None:
+        parser.add_argument("--rounds", type=int, default=rounds,
+                            help=f"interleaved rounds (default {rounds})")
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, metavar="SECONDS",
                         help="start no new round after this many seconds "
                         f"(default {DEFAULT_BUDGET:g})")
@@ -34,7 +36,7 @@ def add_study_arguments(parser: argparse.ArgumentParser, rounds: int) -> None:
 
 def check_study_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse ``--rounds`` below 1 and a ``--budget`` that is not positive."""
-    if args.rounds < 1:
+    if getattr(args, "rounds", 1) < 1:
         parser.error(f"--rounds must be an int >= 1, got {args.rounds}")
     if not args.budget > 0:
         parser.error(f"--budget must be a number of seconds > 0, got {args.budget}")

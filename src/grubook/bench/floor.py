@@ -288,3 +288,39 @@ def main(argv=None) -> None:
     write(rows_to_json(rows), len(rows[0].seconds) == args.rounds)
     for row in rows:
         print(f"{row.mode:9} {row.steps:3} {row.variant:34} {1e3 * row.median_seconds:9.4f} ms")
+
+
+def figure_series(rows: list[Timing]) -> tuple[dict, dict, dict]:
+    """The study's rows as the three arguments of ``grubook.plots.per_call_floor``.
+
+    ``lines``: each of :data:`FLOOR_VARIANTS` -> its median and quartile ms
+    at every length of :data:`LENGTHS` and the line fitted over
+    :data:`FIT_LENGTHS` (medians over rounds of the fitted intercept and
+    slope); ``empty``: each of :data:`EMPTY_CALLS` -> median ms;
+    ``per_call``: ``"METHOD: VARIANT"`` -> ``(k (M,), median ms per step
+    (M,))`` for every method and variant timed.
+    """
+    lines = {}
+    for variant in FLOOR_VARIANTS:
+        timed = sorted((r for r in rows if r.mode == "train" and r.variant == variant),
+                       key=lambda r: r.steps)
+        ms = 1e3 * np.array([r.seconds for r in timed])
+        fitted = line_spread(rows, variant)
+        lines[variant] = {"steps": [r.steps for r in timed], "ms": np.median(ms, axis=1),
+                          "q1": np.percentile(ms, 25, axis=1),
+                          "q3": np.percentile(ms, 75, axis=1),
+                          "intercept": 1e3 * np.median(fitted["intercept"]),
+                          "slope": 1e3 * np.median(fitted["slope"]),
+                          "fitted_to": max(FIT_LENGTHS)}
+    empty = {r.variant: 1e3 * r.median_seconds for r in rows
+             if r.mode == "train" and r.variant in EMPTY_CALLS}
+    per_call = {}
+    for method in METHODS:
+        for variant in PER_CALL_VARIANTS:
+            ks = [k for k in STEPS_PER_CALL
+                  if any(r.variant == row_name(method, variant, k) for r in rows)]
+            if ks:
+                per_call[f"{method}: {variant}"] = (
+                    ks, [1e3 / steps_per_second(rows, row_name(method, variant, k))
+                         for k in ks])
+    return lines, empty, per_call

@@ -1,15 +1,17 @@
-"""Chapter 6's figure (making it fast): the median time per call of each
-variant, one panel per shape.
+"""Chapter 6's figures (making it fast): the median time per call of each
+variant, one panel per shape (:func:`plot_speed`); the fixed cost of a call
+and what many steps per call leave of it (:func:`per_call_floor`).
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from grubook.plots.style import series_style, use_style
+from grubook.plots.style import LINESTYLES, PALETTE, _label_axes, series_style, use_style
 
-__all__ = ["plot_speed"]
+__all__ = ["plot_speed", "per_call_floor"]
 
 
 def plot_speed(rows, baseline: str = "Keras GRU"):
@@ -62,4 +64,61 @@ def plot_speed(rows, baseline: str = "Keras GRU"):
             handles.setdefault(label, handle)
     fig.legend(handles.values(), handles.keys(), loc="outside lower center",
                ncols=len(handles), fontsize=10)
+    return fig
+
+
+def _length_panel(ax, lines: dict, empty: dict) -> None:
+    """Time per step against the length, each fitted line drawn back to 0 steps."""
+    for i, (label, line) in enumerate(lines.items()):
+        style = series_style(i)
+        ms = np.asarray(line["ms"], dtype=float)
+        ax.errorbar(line["steps"], ms, yerr=[ms - line["q1"], np.subtract(line["q3"], ms)],
+                    linestyle="none", marker=style["marker"], color=style["color"],
+                    markeredgecolor="black", capsize=2, label=label)
+        reach = np.array([0.0, line["fitted_to"]])
+        ax.plot(reach, line["intercept"] + line["slope"] * reach, color=style["color"],
+                linestyle=style["linestyle"], linewidth=1.2)
+    for j, (label, ms) in enumerate(empty.items()):
+        ax.axhline(ms, color=PALETTE["black"], linestyle=LINESTYLES[j + 1], linewidth=1.0,
+                   label=label)
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    _label_axes(ax, "time steps T", "median ms per training step",
+                "One step per call, against the length")
+
+
+def _per_call_panel(ax, per_call: dict) -> None:
+    """Time per training step against the steps taken in one call (log-log)."""
+    for i, (label, (steps_per_call, ms)) in enumerate(per_call.items()):
+        ax.plot(steps_per_call, ms, label=label, markeredgecolor="black", **series_style(i))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(sorted({k for ks, _ in per_call.values() for k in ks}))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    _label_axes(ax, "training steps per call k (log)", "median ms per training step (log)",
+                "Many steps per call, 64 × 9")
+
+
+def per_call_floor(lines: dict, empty: dict, per_call: dict):
+    """The fixed cost of a call, and what taking many steps per call leaves of it.
+
+    Left: ``lines`` maps a version to ``steps`` (K,), median ``ms`` (K,),
+    quartiles ``q1`` and ``q3`` (K,) of its training step at each length,
+    and the line (``intercept`` ms, ``slope`` ms per step) fitted up to
+    ``fitted_to`` steps, drawn from 0; ``empty`` maps a call that does next
+    to nothing to its median ms (a horizontal line). Right: ``per_call``
+    maps a label to ``(k (M,), ms per training step (M,))``. Returns the
+    ``Figure``.
+    """
+    if not lines or not per_call:
+        raise ValueError("lines and per_call must each hold at least one series")
+    use_style()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.4), layout="constrained")
+    _length_panel(left, lines, empty)
+    _per_call_panel(right, per_call)
+    left.legend(fontsize=8, loc="upper left")
+    right.legend(fontsize=8, loc="upper right")
     return fig

@@ -1,0 +1,61 @@
+"""The time budget every ``python -m grubook.bench STUDY`` takes, and its JSON."""
+
+import argparse
+import itertools
+import json
+
+import pytest
+
+from grubook.bench import budget as budget_module
+from grubook.bench.budget import Budget, add_study_arguments, check_study_arguments
+
+
+def test_budget_is_spent_once_the_clock_passes_its_deadline():
+    ticks = itertools.count()
+    budget = Budget(2.5, clock=lambda: float(next(ticks)))  # starts at 0
+    assert budget.deadline == 2.5
+    assert [budget.spent() for _ in range(3)] == [False, False, True]  # 1, 2, 3
+
+
+@pytest.mark.parametrize("seconds", [0, -1.0, "900", None])
+def test_budget_refuses_what_is_not_a_positive_number(seconds):
+    with pytest.raises(ValueError, match="seconds must be a number > 0"):
+        Budget(seconds)
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser()
+    add_study_arguments(parser, rounds=4)
+    args = parser.parse_args(argv)
+    check_study_arguments(parser, args)
+    return args
+
+
+def test_study_arguments_default_and_refuse(capsys):
+    args = _parse([])
+    assert (args.rounds, args.budget, args.out) == (4, 900.0, None)
+    for argv, words in ((["--rounds", "0"], "--rounds must be an int >= 1"),
+                        (["--budget", "0"], "--budget must be a number of seconds > 0")):
+        with pytest.raises(SystemExit):
+            _parse(argv)
+        assert words in capsys.readouterr().err
+
+
+def test_the_writer_records_the_command_budget_and_whether_it_finished(tmp_path):
+    out = tmp_path / "study.json"
+    args = _parse(["--rounds", "2", "--out", str(out)])
+    write = budget_module.study_writer(args, "floor", ["--rounds", "2"], Budget(60.0),
+                                       {"units": 16})
+    write([{"a": 1}], False)
+    stored = json.loads(out.read_text())
+    assert stored["command"] == "python -m grubook.bench floor --rounds 2"
+    assert (stored["complete"], stored["budget_seconds"], stored["units"]) == (False, 60.0, 16)
+    assert stored["settings"]["rounds"] == 2 and stored["rows"] == [{"a": 1}]
+    write([{"a": 1}, {"a": 2}], True)
+    assert json.loads(out.read_text())["complete"] is True
+
+
+def test_without_out_the_writer_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    budget_module.study_writer(_parse([]), "floor", [], Budget(1.0), {})([], True)
+    assert list(tmp_path.iterdir()) == []
