@@ -1,5 +1,6 @@
 """Time to a trained adder (grubook.bench time_to_adder): its stopping rule and rows."""
 
+import json
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -73,3 +74,14 @@ def test_the_paths_put_the_book_and_keras_on_the_same_task():
     defaults = adder_time.PATHS["model.fit defaults"]
     assert (defaults.batch, defaults.learning_rate, defaults.steps_per_call) == (32, None, 1)
     assert set(adder_time.BOOK_PATHS) | set(adder_time.FIT_PATHS) == set(adder_time.PATHS)
+
+
+def test_load_splits_the_rows_from_the_run_and_refuses_unknown_paths(tmp_path):
+    stored = tmp_path / "t.json"
+    rows = [{"path": "model.fit defaults", "seed": 1, "seconds": 2.0, "reached": True,
+             "steps": 100}]
+    stored.write_text(json.dumps({"command": "c", "rows": rows}))
+    assert adder_time.load(stored) == ({"command": "c"}, rows)
+    stored.write_text(json.dumps({"rows": [{**rows[0], "path": "fit"}]}))
+    with pytest.raises(ValueError, match=r"paths this library does not know: \['fit'\]"):
+        adder_time.load(stored)

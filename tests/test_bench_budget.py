@@ -59,3 +59,15 @@ def test_without_out_the_writer_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     budget_module.study_writer(_parse([]), "floor", [], Budget(1.0), {})([], True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_bench_command_line_hands_a_study_its_arguments(capsys):
+    from grubook.bench import cli
+
+    assert set(cli.STUDIES) == {"floor", "time_to_adder", "roofline"}
+    for study in cli.STUDIES:
+        with pytest.raises(SystemExit):
+            cli.main([study, "--budget", "-5"])
+        error = capsys.readouterr().err
+        assert f"python -m grubook.bench {study}" in error
+        assert "--budget must be a number of seconds > 0, got -5.0" in error

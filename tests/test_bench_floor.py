@@ -161,6 +161,6 @@ def test_figure_series_holds_the_lines_empty_calls_and_per_call_times():
     assert second["slope"] == pytest.approx(0.15)
     assert second["fitted_to"] == max(floor.FIT_LENGTHS)
     assert empty == {name: pytest.approx(0.5) for name in floor.EMPTY_CALLS}
-    assert list(per_call) == ["in-graph: fused + XLA"]
-    ks, ms = per_call["in-graph: fused + XLA"]
+    assert list(per_call) == [("in-graph", "fused + XLA")]
+    ks, ms = per_call[("in-graph", "fused + XLA")]
     assert ks == [1, 8] and ms == pytest.approx([1.0, 1 / 8])

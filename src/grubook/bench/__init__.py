@@ -32,7 +32,11 @@ their quartiles and a sign test (:class:`Spread`, :func:`ratio_verdict`).
 - ``xla``: XLA's single-thread setting and the buffers its while loops copy.
 - ``rows``: the rows of timings (:class:`Timing`), as JSON and as a table.
 - ``compare``: ratios of two versions round by round, with a sign test.
-- ``cli``: the command line (``main``), run by ``__main__``.
+- ``cli``: the command line (``main``), run by ``__main__``; ``python -m grubook.bench
+  STUDY`` runs one of :data:`~grubook.bench.cli.STUDIES`:
+- ``floor``: the per-call floor (``python -m grubook.bench floor``).
+- ``adder_time``: time to a trained adder (``python -m grubook.bench time_to_adder``).
+- ``budget``: the studies' ``--budget`` and their JSON, written after every round.
 """
 
 from grubook.bench.cli import main, parse_args, parse_shape

@@ -22,6 +22,7 @@ picks each side's fastest path on seeds of their own
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -189,6 +190,17 @@ def time_path(name: str, seed: int, max_steps: int = MAX_STEPS) -> dict:
     seconds, steps = _TIMERS[path.kind](path, seed, max_steps)
     return {"path": name, "seed": seed, "seconds": round(seconds, 3),
             "reached": steps is not None, "steps": steps}
+
+
+def load(path) -> tuple[dict, list[dict]]:
+    """A stored study (its JSON) and its rows: ``(everything but the rows, rows)``."""
+    with open(path) as file:
+        stored = json.load(file)
+    rows = stored.pop("rows")
+    unknown = {r["path"] for r in rows} - set(PATHS)
+    if unknown:
+        raise ValueError(f"{path} holds paths this library does not know: {sorted(unknown)}")
+    return stored, rows
 
 
 def median_seconds(rows: list[dict], path: str) -> float:

@@ -15,7 +15,8 @@ from grubook.bench.variants import DEFAULT_SHAPES, MODES, VARIANTS
 from grubook.bench.xla import XLA_SINGLE_THREAD, single_threaded_xla
 
 
-STUDIES = {"floor": "grubook.bench.floor", "time_to_adder": "grubook.bench.adder_time"}
+STUDIES = {"floor": "grubook.bench.floor", "time_to_adder": "grubook.bench.adder_time",
+           "roofline": "grubook.bench.roofline"}
 """``python -m grubook.bench ITEM ...`` runs that module's ``main`` (each has ``--budget``)."""
 
 

@@ -297,7 +297,7 @@ def figure_series(rows: list[Timing]) -> tuple[dict, dict, dict]:
     at every length of :data:`LENGTHS` and the line fitted over
     :data:`FIT_LENGTHS` (medians over rounds of the fitted intercept and
     slope); ``empty``: each of :data:`EMPTY_CALLS` -> median ms;
-    ``per_call``: ``"METHOD: VARIANT"`` -> ``(k (M,), median ms per step
+    ``per_call``: ``(method, variant)`` -> ``(k (M,), median ms per step
     (M,))`` for every method and variant timed.
     """
     lines = {}
@@ -320,7 +320,7 @@ def figure_series(rows: list[Timing]) -> tuple[dict, dict, dict]:
             ks = [k for k in STEPS_PER_CALL
                   if any(r.variant == row_name(method, variant, k) for r in rows)]
             if ks:
-                per_call[f"{method}: {variant}"] = (
+                per_call[(method, variant)] = (
                     ks, [1e3 / steps_per_second(rows, row_name(method, variant, k))
                          for k in ks])
     return lines, empty, per_call

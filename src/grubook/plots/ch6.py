@@ -87,17 +87,37 @@ def _length_panel(ax, lines: dict, empty: dict) -> None:
                 "One step per call, against the length")
 
 
-def _per_call_panel(ax, per_call: dict) -> None:
-    """Time per training step against the steps taken in one call (log-log)."""
-    for i, (label, (steps_per_call, ms)) in enumerate(per_call.items()):
-        ax.plot(steps_per_call, ms, label=label, markeredgecolor="black", **series_style(i))
+_METHOD_STYLES = {"call": ("none", "o", "one call per step"),
+                  "fit": ("--", "s", "model.fit, steps_per_execution=k"),
+                  "in-graph": ("-", "^", "in-graph loop of k steps")}
+
+
+def _per_call_panel(ax, per_call: dict, order: list) -> None:
+    """Time per training step against the steps taken in one call (log-log).
+
+    Colour is the version (its place in ``order``, as in the left panel),
+    line style and marker the method.
+    """
+    variants = list(dict.fromkeys([*order, *(variant for _, variant in per_call)]))
+    for (method, variant), (steps_per_call, ms) in per_call.items():
+        linestyle, marker, _ = _METHOD_STYLES[method]
+        ax.plot(steps_per_call, ms, linestyle=linestyle, marker=marker, markersize=7,
+                color=series_style(variants.index(variant))["color"],
+                markeredgecolor="black")
+    handles = [plt.Line2D([], [], color=series_style(i)["color"], linewidth=6, label=v)
+               for i, v in enumerate(variants) if any(v == w for _, w in per_call)]
+    handles += [plt.Line2D([], [], color="black", linestyle=linestyle, marker=marker, label=label)
+                for method, (linestyle, marker, label) in _METHOD_STYLES.items()
+                if any(m == method for m, _ in per_call)]
+    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(sorted({k for ks, _ in per_call.values() for k in ks}))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_yticks([0.5, 1, 2, 3])
     _label_axes(ax, "training steps per call k (log)", "median ms per training step (log)",
                 "Many steps per call, 64 × 9")
 
@@ -110,15 +130,15 @@ def per_call_floor(lines: dict, empty: dict, per_call: dict):
     and the line (``intercept`` ms, ``slope`` ms per step) fitted up to
     ``fitted_to`` steps, drawn from 0; ``empty`` maps a call that does next
     to nothing to its median ms (a horizontal line). Right: ``per_call``
-    maps a label to ``(k (M,), ms per training step (M,))``. Returns the
+    maps ``(method, version)`` (method ``"call"``, ``"fit"`` or
+    ``"in-graph"``) to ``(k (M,), ms per training step (M,))``. Returns the
     ``Figure``.
     """
     if not lines or not per_call:
         raise ValueError("lines and per_call must each hold at least one series")
     use_style()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.4), layout="constrained")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12.0, 4.4), layout="constrained")
     _length_panel(left, lines, empty)
-    _per_call_panel(right, per_call)
+    _per_call_panel(right, per_call, list(lines))
     left.legend(fontsize=8, loc="upper left")
-    right.legend(fontsize=8, loc="upper right")
     return fig

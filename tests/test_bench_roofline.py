@@ -1,0 +1,48 @@
+"""The roofline study's pieces (grubook.bench roofline): its work count and its products."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from grubook.bench import roofline  # noqa: E402
+
+
+def test_train_macs_is_three_forward_passes_of_the_chapters_count():
+    # chapter 6's count per step and sequence: 3 H^2 + 3 D H + H
+    assert roofline.train_macs(1, 1, 16, 2) == 3 * (3 * 256 + 96 + 16)
+    assert roofline.train_macs(64, 100, 16) == 64 * 100 * roofline.train_macs(1, 1, 16)
+
+
+def test_products_compute_the_three_recurrent_products_step_after_step():
+    batch, steps, units = 3, 4, 5
+    got = float(roofline.make_products(batch, steps, units, xla=False)())
+    weights = (tf.random.stateless_normal((units, 3 * units), (0, 1)) / np.sqrt(units)).numpy()
+    h = tf.random.stateless_normal((batch, units), (0, 2)).numpy()
+    grad = np.zeros_like(weights)
+    for _ in range(steps):
+        g = h @ weights
+        grad += h.T @ g
+        h = np.tanh(g @ weights.T)
+    assert got == pytest.approx(h.sum() + grad.sum(), rel=1e-4)
+    xla = float(roofline.make_products(batch, steps, units, xla=True)())
+    assert xla == pytest.approx(got, rel=1e-4)
+
+
+def test_products_refuse_bad_sizes():
+    with pytest.raises(ValueError, match="units"):
+        roofline.make_products(4, 3, 0, xla=False)
+
+
+def test_achieved_rate_divides_each_rows_work_by_its_median_time():
+    rows = [{"units": 32, "variant": "fused", "seconds": [1.0, 2.0, 4.0]},
+            {"units": 32, "variant": "products", "seconds": [0.5]}]
+    assert roofline.achieved_rate(rows, "fused", 32) == pytest.approx(
+        roofline.train_macs(64, 100, 32) / 2.0)
+    assert roofline.achieved_rate(rows, "products", 32) == pytest.approx(
+        9 * 64 * 100 * 32 * 32 / 0.5)
+    with pytest.raises(KeyError, match="no row for 'fused' at 16 units"):
+        roofline.achieved_rate(rows, "fused", 16)
