@@ -64,10 +64,19 @@ def test_without_out_the_writer_writes_nothing(tmp_path, monkeypatch):
 def test_the_bench_command_line_hands_a_study_its_arguments(capsys):
     from grubook.bench import cli
 
-    assert set(cli.STUDIES) == {"floor", "time_to_adder", "roofline"}
+    assert set(cli.STUDIES) == {"floor", "time_to_adder", "roofline", "long", "headline"}
     for study in cli.STUDIES:
         with pytest.raises(SystemExit):
             cli.main([study, "--budget", "-5"])
         error = capsys.readouterr().err
         assert f"python -m grubook.bench {study}" in error
         assert "--budget must be a number of seconds > 0, got -5.0" in error
+
+
+def test_load_study_splits_off_the_rows_and_refuses_a_file_without_them(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"command": "c", "rows": [1, 2]}))
+    assert budget_module.load_study(path) == ({"command": "c"}, [1, 2])
+    path.write_text(json.dumps({"command": "c"}))
+    with pytest.raises(ValueError, match="holds no rows"):
+        budget_module.load_study(path)

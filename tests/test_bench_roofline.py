@@ -46,3 +46,39 @@ def test_achieved_rate_divides_each_rows_work_by_its_median_time():
         9 * 64 * 100 * 32 * 32 / 0.5)
     with pytest.raises(KeyError, match="no row for 'fused' at 16 units"):
         roofline.achieved_rate(rows, "fused", 16)
+
+
+def _rows():
+    return [{"units": h, "variant": v, "seconds": [t * h, 2 * t * h]}
+            for h in (16, 64) for t, v in enumerate((*roofline.ROOFLINE_VARIANTS,
+                                                     *roofline.PRODUCTS), start=1)]
+
+
+def test_time_ratio_is_taken_round_by_round():
+    rows = [{"units": 8, "variant": "a", "seconds": [2.0, 6.0]},
+            {"units": 8, "variant": "b", "seconds": [1.0, 2.0]}]
+    np.testing.assert_allclose(roofline.time_ratio(rows, "a", "b", 8), [2.0, 3.0])
+    with pytest.raises(KeyError, match="no row for 'a' at 4 units"):
+        roofline.time_ratio(rows, "a", "b", 4)
+
+
+def test_figure_series_gives_every_version_and_product_a_rate_per_size():
+    rows = _rows()
+    sizes, rates, reference = roofline.figure_series(rows)
+    assert sizes == [16, 64]
+    assert list(rates) == list(roofline.ROOFLINE_VARIANTS)
+    assert list(reference) == list(roofline.PRODUCTS)
+    assert rates["fused"][1] == pytest.approx(roofline.achieved_rate(rows, "fused", 64) / 1e9)
+
+
+def test_the_roofline_figure_draws_rates_and_reference():
+    import grubook.plots
+
+    fig = grubook.plots.roofline([16, 64], {"fused": [1.0, 4.0]}, {"products": [8.0, 9.0]})
+    (ax,) = fig.axes
+    fused, products = ax.get_lines()
+    np.testing.assert_allclose(fused.get_xydata(), [[16, 1.0], [64, 4.0]])
+    assert products.get_linestyle() == "--" and products.get_label() == "products"
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="at least one version"):
+        grubook.plots.roofline([16], {}, {})

@@ -22,7 +22,6 @@ picks each side's fastest path on seeds of their own
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +32,13 @@ import tensorflow as tf
 
 from grubook._checks import check_int, check_positive_int
 from grubook._cli import seed_range
-from grubook.bench.budget import Budget, add_study_arguments, check_study_arguments, study_writer
+from grubook.bench.budget import (
+    Budget,
+    add_study_arguments,
+    check_study_arguments,
+    load_study,
+    study_writer,
+)
 from grubook.bench.floor import make_in_graph_trainer
 from grubook.bench.xla import single_threaded_xla
 from grubook.heldout import held_out_set
@@ -194,9 +199,7 @@ def time_path(name: str, seed: int, max_steps: int = MAX_STEPS) -> dict:
 
 def load(path) -> tuple[dict, list[dict]]:
     """A stored study (its JSON) and its rows: ``(everything but the rows, rows)``."""
-    with open(path) as file:
-        stored = json.load(file)
-    rows = stored.pop("rows")
+    stored, rows = load_study(path)
     unknown = {r["path"] for r in rows} - set(PATHS)
     if unknown:
         raise ValueError(f"{path} holds paths this library does not know: {sorted(unknown)}")

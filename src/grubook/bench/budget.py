@@ -9,6 +9,7 @@ JSON whether it finished (``"complete"``) and how many rounds it took.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 
@@ -78,3 +79,12 @@ def study_writer(args: argparse.Namespace, item: str, argv, budget: Budget, fiel
         write_results(args.out, "grubook.bench", arguments, budget.start, everything, rows)
 
     return write
+
+
+def load_study(path) -> tuple[dict, list]:
+    """A study's stored JSON, split: ``(everything but the rows, the rows)``."""
+    with open(path) as file:
+        stored = json.load(file)
+    if "rows" not in stored:
+        raise ValueError(f"{path} holds no rows: not a study written by grubook.bench")
+    return stored, stored.pop("rows")

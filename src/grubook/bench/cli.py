@@ -14,9 +14,9 @@ from grubook.bench.timing import EAGER_MAX_STEPS, MIN_BLOCK_SECONDS, benchmark
 from grubook.bench.variants import DEFAULT_SHAPES, MODES, VARIANTS
 from grubook.bench.xla import XLA_SINGLE_THREAD, single_threaded_xla
 
-
 STUDIES = {"floor": "grubook.bench.floor", "time_to_adder": "grubook.bench.adder_time",
-           "roofline": "grubook.bench.roofline"}
+           "roofline": "grubook.bench.roofline", "long": "grubook.bench.long_inference",
+           "headline": "grubook.bench.headline"}
 """``python -m grubook.bench ITEM ...`` runs that module's ``main`` (each has ``--budget``)."""
 
 

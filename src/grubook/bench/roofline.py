@@ -26,7 +26,13 @@ import numpy as np
 import tensorflow as tf
 
 from grubook._checks import check_positive_int
-from grubook.bench.budget import Budget, add_study_arguments, check_study_arguments, study_writer
+from grubook.bench.budget import (
+    Budget,
+    add_study_arguments,
+    check_study_arguments,
+    load_study,
+    study_writer,
+)
 from grubook.bench.runners import make_runner, problems, quiet_retracing
 from grubook.bench.timing import MIN_BLOCK_SECONDS, time_interleaved
 from grubook.bench.variants import build_variant_models
@@ -107,9 +113,9 @@ def study(sizes=SIZES, rounds: int = 5, seed: int = 0, budget: Budget | None = N
             break
         here = min(rounds, LARGE_ROUNDS) if units >= LARGE else rounds
 
-        def report(seconds, units=units):
+        def report(seconds, units=units, done=rows):
             if on_round is not None:
-                on_round(rows + _rows(units, seconds))
+                on_round(done + _rows(units, seconds))
 
         with quiet_retracing():
             timed = time_interleaved(_functions(units, seed), rounds=here, repetitions=1,
@@ -125,7 +131,7 @@ def _rows(units: int, seconds: dict) -> list[dict]:
 
 
 def achieved_rate(rows: list[dict], variant: str, units: int) -> float:
-    """Multiply-adds per second of ``variant`` at ``units``: :func:`train_macs` over its median time.
+    """Multiply-adds per second of ``variant`` at ``units``: :func:`train_macs` over its median.
 
     For the products alone the work is their own, ``9 B T H**2``.
     """
@@ -161,3 +167,38 @@ def main(argv=None) -> None:
         rates = "  ".join(f"{v} {achieved_rate(rows, v, units) / 1e9:.2f}"
                           for v in (*ROOFLINE_VARIANTS, *PRODUCTS))
         print(f"H={units:5}: {rates} billion multiply-adds per second")
+
+
+def time_ratio(rows: list[dict], variant: str, baseline: str, units: int) -> np.ndarray:
+    """``variant``'s time over ``baseline``'s, round by round, at ``units``: ``(rounds,)``.
+
+    The two were timed in the same interleaved rounds. A ratio of the
+    training step to the products alone compares the time of the whole step
+    with the time of its recurrent products.
+    """
+    def seconds(name):
+        found = [r for r in rows if (r["variant"], r["units"]) == (name, units)]
+        if not found:
+            raise KeyError(f"no row for {name!r} at {units} units")
+        return np.asarray(found[0]["seconds"])
+
+    return seconds(variant) / seconds(baseline)
+
+
+def figure_series(rows: list[dict]) -> tuple[list[int], dict, dict]:
+    """The rows as the arguments of ``grubook.plots.roofline``, in billions per second.
+
+    Returns ``(sizes, rates, reference)``: the sizes timed, each of
+    :data:`ROOFLINE_VARIANTS` -> its rate at each size, and each of
+    :data:`PRODUCTS` -> its rate.
+    """
+    sizes = sorted({r["units"] for r in rows})
+
+    def series(names):
+        return {v: [achieved_rate(rows, v, h) / 1e9 for h in sizes] for v in names}
+
+    return sizes, series(ROOFLINE_VARIANTS), series(PRODUCTS)
+
+
+load = load_study
+"""A stored roofline study: ``(everything but the rows, rows)``."""

@@ -17,7 +17,7 @@ Submodules, one per chapter with figures:
   ``accuracy_curves``.
 - ``ch5``: chapter 5, inside the GRU: ``gate_heatmaps``, ``accuracy_vs_length``,
   ``unit_scores``, ``step_curves``.
-- ``ch6``: chapter 6, making it fast: ``plot_speed``, ``per_call_floor``.
+- ``ch6``: chapter 6, making it fast: ``plot_speed``, ``per_call_floor``, ``roofline``.
 - ``ch7``: chapter 7, proved for every length: ``phase_portrait``.
 """
 
@@ -33,7 +33,7 @@ from grubook.plots.ch2 import (
 from grubook.plots.ch3 import repeated_product_norms
 from grubook.plots.ch4 import accuracy_curves, learning_curves, loss_gradients
 from grubook.plots.ch5 import accuracy_vs_length, gate_heatmaps, step_curves, unit_scores
-from grubook.plots.ch6 import per_call_floor, plot_speed
+from grubook.plots.ch6 import per_call_floor, plot_speed, roofline
 from grubook.plots.ch7 import phase_portrait
 from grubook.plots.style import (
     HATCHES,
@@ -67,6 +67,7 @@ __all__ = [
     "step_curves",
     "plot_speed",
     "per_call_floor",
+    "roofline",
     "zero_crossings",
     "zero_crossings_figure",
     "keep_versus_write",

@@ -1,6 +1,7 @@
 """Chapter 6's figures (making it fast): the median time per call of each
 variant, one panel per shape (:func:`plot_speed`); the fixed cost of a call
-and what many steps per call leave of it (:func:`per_call_floor`).
+and what many steps per call leave of it (:func:`per_call_floor`); the
+rate a training step reaches against its hidden size (:func:`roofline`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from grubook.plots.style import LINESTYLES, PALETTE, _label_axes, series_style, use_style
 
-__all__ = ["plot_speed", "per_call_floor"]
+__all__ = ["plot_speed", "per_call_floor", "roofline"]
 
 
 def plot_speed(rows, baseline: str = "Keras GRU"):
@@ -141,4 +142,35 @@ def per_call_floor(lines: dict, empty: dict, per_call: dict):
     _length_panel(left, lines, empty)
     _per_call_panel(right, per_call, list(lines))
     left.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def roofline(sizes, rates: dict, reference: dict):
+    """Achieved multiply-adds per second against the hidden size (log-log).
+
+    ``sizes`` (K,) hidden sizes; ``rates`` maps a version to its rate at
+    each size (K,), in billions per second, drawn as solid lines with
+    markers; ``reference`` maps the matrix products alone (the machine's
+    rate on the same work) to theirs, drawn dashed. Returns the ``Figure``.
+    """
+    if not rates:
+        raise ValueError("rates must hold at least one version")
+    use_style()
+    fig, ax = plt.subplots(figsize=(7.0, 4.4), layout="constrained")
+    for i, (label, values) in enumerate(rates.items()):
+        style = series_style(i)
+        ax.plot(sizes, values, color=style["color"], marker=style["marker"],
+                markeredgecolor="black", label=label)
+    for j, (label, values) in enumerate(reference.items()):
+        ax.plot(sizes, values, color="black", linestyle=LINESTYLES[j + 1], linewidth=1.5,
+                label=label)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xticks(list(sizes))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.legend(fontsize=8, loc="lower right")
+    _label_axes(ax, "hidden units H (log)", "billion multiply-adds per second (log)",
+                "Training step, batch 64 × 100 steps")
     return fig

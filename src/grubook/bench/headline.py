@@ -1,0 +1,90 @@
+"""The headline ratios from several independent runs (``python -m grubook.bench headline``).
+
+One run of the benchmark gives one estimate of "the book's fastest training
+step against Keras's fastest"; stored runs have disagreed. This study runs
+the training-step benchmark (``python -m grubook.bench``: both families in
+all their settings, :data:`SHAPES`, train mode) ``--runs`` times, each in a
+fresh process with its own seed (so its own problems and order of timing),
+one after another, and stores every run's rows. The chapter reports each
+run's ratio (:func:`run_ratios`) and the spread across runs. With
+``--xla-multi-thread`` the runs keep XLA's default threading, so that the
+single-thread setting can be compared across studies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grubook.bench.budget import (
+    Budget,
+    add_study_arguments,
+    check_study_arguments,
+    load_study,
+    study_writer,
+)
+from grubook.bench.compare import family_ratio
+from grubook.bench.rows import rows_from_json
+from grubook.bench.variants import FAMILIES
+
+SHAPES = ((64, 9), (64, 1000), (4096, 9))
+"""The training shape, long numbers, a large batch (as ``bench.DEFAULT_SHAPES``)."""
+HEADLINE_VARIANTS = (*FAMILIES["book"], *FAMILIES["Keras"])
+"""Both families in all their settings."""
+
+load = load_study
+"""A stored headline study: ``(everything but the rows, rows)``; a row is one run."""
+
+
+def run_command(seed: int, rounds: int, out: str, multi_thread: bool) -> list[str]:
+    """The command line of one run: the benchmark in a fresh Python process."""
+    command = [sys.executable, "-m", "grubook.bench",
+               "--shapes", *(f"{b}x{t}" for b, t in SHAPES), "--modes", "train",
+               "--variants", *HEADLINE_VARIANTS, "--rounds", str(rounds),
+               "--seed", str(seed), "--out", out]
+    return command + (["--xla-multi-thread"] if multi_thread else [])
+
+
+def run_ratios(runs: list[dict], shape) -> list[tuple[str, str, object]]:
+    """For each stored run, ``bench.family_ratio`` at ``shape``: (book's, Keras's, Spread)."""
+    return [family_ratio(rows_from_json(run["timings"]), tuple(shape)) for run in runs]
+
+
+def main(argv=None) -> None:
+    """Run the benchmark several times in fresh processes; write every run's rows as JSON."""
+    parser = argparse.ArgumentParser(prog="python -m grubook.bench headline",
+                                     description=main.__doc__)
+    add_study_arguments(parser, rounds=10)
+    parser.add_argument("--runs", type=int, default=3, help="independent runs (default 3)")
+    args = parser.parse_args(argv)
+    check_study_arguments(parser, args)
+    if args.runs < 1:
+        parser.error(f"--runs must be an int >= 1, got {args.runs}")
+    budget = Budget(args.budget)
+    write = study_writer(args, "headline", argv, budget, {"shapes": [list(s) for s in SHAPES]})
+    runs = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for seed in range(args.runs):
+            left = budget.deadline - time.perf_counter()
+            if left <= 0:
+                break
+            out = str(Path(scratch) / f"run{seed}.json")
+            try:
+                subprocess.run(run_command(seed, args.rounds, out, args.xla_multi_thread),
+                               check=True, timeout=left)
+            except subprocess.TimeoutExpired:
+                print(f"run {seed} stopped at the budget; it is left out", flush=True)
+                break
+            stored, timings = load_study(out)
+            runs.append({"run": seed, "seed": seed, "xla_flags": stored["xla_flags"],
+                         "wall_seconds": stored["wall_seconds"], "timings": timings})
+            rows = rows_from_json(timings)
+            write(runs, False)
+            for shape in SHAPES:
+                book, keras, spread = family_ratio(rows, shape)
+                print(f"run {seed} {shape}: {book} / {keras} = {spread.median:.2f}", flush=True)
+    write(runs, len(runs) == args.runs)
