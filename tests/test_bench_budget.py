@@ -64,7 +64,8 @@ def test_without_out_the_writer_writes_nothing(tmp_path, monkeypatch):
 def test_the_bench_command_line_hands_a_study_its_arguments(capsys):
     from grubook.bench import cli
 
-    assert set(cli.STUDIES) == {"floor", "time_to_adder", "roofline", "long", "headline"}
+    assert set(cli.STUDIES) == {"floor", "time_to_adder", "roofline", "long", "headline",
+                                "copies"}
     for study in cli.STUDIES:
         with pytest.raises(SystemExit):
             cli.main([study, "--budget", "-5"])

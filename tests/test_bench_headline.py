@@ -38,3 +38,11 @@ def test_run_ratios_gives_each_run_its_own_fastest_against_fastest():
     (b1, k1, s1), (b2, k2, s2) = headline.run_ratios(runs, (64, 9))
     assert (b1, k1, b2, k2) == ("fused + XLA", "Keras GRU + XLA") * 2
     assert (s1.median, s2.median) == (0.5, 1.5)
+
+
+def test_copies_per_iteration_sums_the_loops():
+    from grubook.bench import xla_copies
+
+    row = {"loops": [{"writes": 4, "copies": 0}, {"writes": 0, "copies": 3},
+                     {"writes": 1, "copies": 2}]}
+    assert xla_copies.copies_per_iteration(row) == 5

@@ -37,29 +37,30 @@ def test_per_call_floor_draws_the_points_lines_and_empty_calls_given():
 
     from grubook.plots import per_call_floor
 
-    lines = {"fused": {"steps": [1, 2, 4], "ms": [1.0, 1.5, 2.5], "q1": [0.9, 1.4, 2.0],
-                       "q3": [1.2, 1.5, 3.0], "intercept": 0.5, "slope": 0.5,
-                       "fitted_to": 4}}
-    fig = per_call_floor(lines, {"empty call": 0.3},
+    lines = {"fused": {"steps": [1, 2, 4, 8], "ms": [1.0, 1.5, 2.5, 9.0],
+                       "q1": [0.9, 1.4, 2.0, 8.0], "q3": [1.2, 1.5, 3.0, 9.5],
+                       "intercept": 0.5, "slope": 0.5, "fitted_to": 4}}
+    fig = per_call_floor(lines, {"empty call": 0.3, "other": 0.4},
                          {("in-graph", "fused"): ([1, 16], [2.0, 0.5]),
                           ("call", "fused"): ([1], [3.0])})
-    left, right = fig.axes
-    markers = left.containers[0].lines[0]
+    upper, lower = fig.axes
+    markers = upper.containers[0].lines[0]  # the points past fitted_to are left out
     np.testing.assert_allclose(markers.get_xydata(), [[1, 1.0], [2, 1.5], [4, 2.5]])
-    bars = left.containers[0].lines[2][0].get_segments()
+    bars = upper.containers[0].lines[2][0].get_segments()
     np.testing.assert_allclose(bars[2], [[4, 2.0], [4, 3.0]])
-    drawn = {line.get_label(): line.get_xydata() for line in left.get_lines()}
-    fitted = [xy for label, xy in drawn.items() if label.startswith("_")]
+    fitted = [line.get_xydata() for line in upper.get_lines() if line.get_label().startswith("_")]
     assert any(xy.shape == (2, 2) and np.allclose(xy, [[0, 0.5], [4, 2.5]]) for xy in fitted)
-    np.testing.assert_allclose(drawn["empty call"][:, 1], [0.3, 0.3])
-    in_graph, call = right.get_lines()
+    band = upper.patches[0]  # one band from the least to the most empty call
+    bottom, top = band.get_window_extent().transformed(upper.transData.inverted()).intervaly
+    np.testing.assert_allclose([bottom, top], [0.3, 0.4])
+    in_graph, call = lower.get_lines()
     np.testing.assert_allclose(in_graph.get_xydata(), [[1, 2.0], [16, 0.5]])
     np.testing.assert_allclose(call.get_xydata(), [[1, 3.0]])
     assert in_graph.get_color() == call.get_color()  # one version, one colour
-    assert in_graph.get_color() == left.get_lines()[0].get_color()  # in both panels
+    assert markers.get_color() == in_graph.get_color()  # in both panels
     assert (in_graph.get_linestyle(), call.get_linestyle()) == ("-", "None")
-    legend = [t.get_text() for t in right.get_legend().get_texts()]
+    legend = [t.get_text() for t in lower.get_legend().get_texts()]
     assert legend == ["fused", "one call per step", "in-graph loop of k steps"]
-    assert right.get_xscale() == "log" and right.get_yscale() == "log"
+    assert lower.get_xscale() == "log" and lower.get_yscale() == "log"
     with pytest.raises(ValueError, match="lines and per_call"):
         per_call_floor({}, {}, {("in-graph", "fused"): ([1], [1.0])})

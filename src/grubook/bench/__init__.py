@@ -36,6 +36,10 @@ their quartiles and a sign test (:class:`Spread`, :func:`ratio_verdict`).
   STUDY`` runs one of :data:`~grubook.bench.cli.STUDIES`:
 - ``floor``: the per-call floor (``python -m grubook.bench floor``).
 - ``adder_time``: time to a trained adder (``python -m grubook.bench time_to_adder``).
+- ``roofline``: the training step against its matrix products alone, by hidden size.
+- ``long_inference``: inference on numbers of thousands of bits (``... bench long``).
+- ``headline``: the benchmark in several fresh processes, for the spread across runs.
+- ``xla_copies``: the whole-buffer copies XLA plans per loop iteration, by length.
 - ``budget``: the studies' ``--budget`` and their JSON, written after every round.
 """
 

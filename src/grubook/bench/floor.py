@@ -1,7 +1,8 @@
 """The per-call floor of a training step, measured and removed (``python -m grubook.bench floor``).
 
 A training step at the adder's shape (64 problems, 9 steps) does about
-0.1 million multiply-adds; it takes about a millisecond. This study
+1.5 million multiply-adds (three times the forward pass's 0.5 million), some
+tens of microseconds of arithmetic; it takes about a millisecond. This study
 measures where the rest goes and how much of it can be removed, in one
 interleaved run (:func:`~grubook.bench.time_interleaved`) of three parts:
 

@@ -6,11 +6,12 @@ of running them is fastest? For ``n`` in :data:`BITS` and a batch in
 :data:`BATCHES`, this study times one forward pass over ``(batch, n + 1)``
 steps for each of :data:`LONG_VARIANTS`, in interleaved rounds: the NumPy
 loop of ``grubook.analysis.adder.run_adder``, the book's Keras model
-(``RNN(GRUCell)``), ``keras.layers.GRU``, the fused layer with and without
-XLA (each in ``tf.function``), and PyTorch's ``torch.nn.GRU`` (when PyTorch
+(``RNN(GRUCell)``), ``keras.layers.GRU`` and the fused layer, each in
+``tf.function`` with and without XLA, and PyTorch's ``torch.nn.GRU`` (when PyTorch
 is installed; it computes the reset-after GRU, whose cost per step is the
 same). All run the same 16-unit weights. Rows: ``{"bits", "batch",
-"variant", "seconds"}`` (seconds per call, one per round).
+"variant", "seconds"}`` (seconds per call, one per round). The weights are
+untrained (random, from the seed): the time does not depend on them.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ BITS = (1024, 10_000)
 """Operand lengths of the long workload."""
 BATCHES = (1, 1000)
 """One number at a time, and a thousand."""
-TF_VARIANTS = ("RNN(GRUCell)", "Keras GRU", "fused", "fused + XLA")
-"""The TensorFlow versions timed (``bench`` variants, forward mode)."""
+TF_VARIANTS = ("RNN(GRUCell)", "RNN(GRUCell) + XLA", "Keras GRU", "Keras GRU + XLA", "fused",
+               "fused + XLA")
+"""The TensorFlow versions timed (``bench`` variants, forward mode), each with and without XLA."""
 LONG_VARIANTS = ("NumPy loop", *TF_VARIANTS, "PyTorch")
 """Every version timed; PyTorch only when it is installed."""
 

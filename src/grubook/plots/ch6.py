@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from grubook.plots.style import LINESTYLES, PALETTE, _label_axes, series_style, use_style
 
@@ -69,19 +69,25 @@ def plot_speed(rows, baseline: str = "Keras GRU"):
 
 
 def _length_panel(ax, lines: dict, empty: dict) -> None:
-    """Time per step against the length, each fitted line drawn back to 0 steps."""
+    """Time per step against the length up to the fitted range, each line drawn from 0.
+
+    Colour is the version; the calls that compute nothing are one grey band.
+    """
     for i, (label, line) in enumerate(lines.items()):
-        style = series_style(i)
-        ms = np.asarray(line["ms"], dtype=float)
-        ax.errorbar(line["steps"], ms, yerr=[ms - line["q1"], np.subtract(line["q3"], ms)],
-                    linestyle="none", marker=style["marker"], color=style["color"],
-                    markeredgecolor="black", capsize=2, label=label)
+        colour = series_style(i)["color"]
+        steps = np.asarray(line["steps"])
+        shown = steps <= line["fitted_to"]
+        ms = np.asarray(line["ms"], dtype=float)[shown]
+        q1 = np.asarray(line["q1"], dtype=float)[shown]
+        q3 = np.asarray(line["q3"], dtype=float)[shown]
+        ax.errorbar(steps[shown], ms, yerr=[ms - q1, q3 - ms], linestyle="none", marker="o",
+                    color=colour, markeredgecolor="black", capsize=2, label=label)
         reach = np.array([0.0, line["fitted_to"]])
-        ax.plot(reach, line["intercept"] + line["slope"] * reach, color=style["color"],
-                linestyle=style["linestyle"], linewidth=1.2)
-    for j, (label, ms) in enumerate(empty.items()):
-        ax.axhline(ms, color=PALETTE["black"], linestyle=LINESTYLES[j + 1], linewidth=1.0,
-                   label=label)
+        ax.plot(reach, line["intercept"] + line["slope"] * reach, color=colour,
+                linewidth=1.2)
+    if empty:
+        ax.axhspan(min(empty.values()), max(empty.values()), color=PALETTE["black"],
+                   alpha=0.25, label="a call that computes nothing")
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     _label_axes(ax, "time steps T", "median ms per training step",
@@ -96,7 +102,7 @@ _METHOD_STYLES = {"call": ("none", "o", "one call per step"),
 def _per_call_panel(ax, per_call: dict, order: list) -> None:
     """Time per training step against the steps taken in one call (log-log).
 
-    Colour is the version (its place in ``order``, as in the left panel),
+    Colour is the version (its place in ``order``, as in the upper panel),
     line style and marker the method.
     """
     variants = list(dict.fromkeys([*order, *(variant for _, variant in per_call)]))
@@ -110,7 +116,8 @@ def _per_call_panel(ax, per_call: dict, order: list) -> None:
     handles += [plt.Line2D([], [], color="black", linestyle=linestyle, marker=marker, label=label)
                 for method, (linestyle, marker, label) in _METHOD_STYLES.items()
                 if any(m == method for m, _ in per_call)]
-    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(handles=handles, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+              ncols=2)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(sorted({k for ks, _ in per_call.values() for k in ks}))
@@ -126,11 +133,12 @@ def _per_call_panel(ax, per_call: dict, order: list) -> None:
 def per_call_floor(lines: dict, empty: dict, per_call: dict):
     """The fixed cost of a call, and what taking many steps per call leaves of it.
 
-    Left: ``lines`` maps a version to ``steps`` (K,), median ``ms`` (K,),
-    quartiles ``q1`` and ``q3`` (K,) of its training step at each length,
-    and the line (``intercept`` ms, ``slope`` ms per step) fitted up to
-    ``fitted_to`` steps, drawn from 0; ``empty`` maps a call that does next
-    to nothing to its median ms (a horizontal line). Right: ``per_call``
+    Upper panel: ``lines`` maps a version to ``steps`` (K,), median ``ms``
+    (K,), quartiles ``q1`` and ``q3`` (K,) of its training step at each
+    length, and the line (``intercept`` ms, ``slope`` ms per step) fitted up
+    to ``fitted_to`` steps, drawn from 0 (points past ``fitted_to`` are left
+    out); ``empty`` maps a call that does next to nothing to its median ms
+    (together, one band from the least to the most). Lower panel: ``per_call``
     maps ``(method, version)`` (method ``"call"``, ``"fit"`` or
     ``"in-graph"``) to ``(k (M,), ms per training step (M,))``. Returns the
     ``Figure``.
@@ -138,10 +146,10 @@ def per_call_floor(lines: dict, empty: dict, per_call: dict):
     if not lines or not per_call:
         raise ValueError("lines and per_call must each hold at least one series")
     use_style()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12.0, 4.4), layout="constrained")
-    _length_panel(left, lines, empty)
-    _per_call_panel(right, per_call, list(lines))
-    left.legend(fontsize=8, loc="upper left")
+    fig, (upper, lower) = plt.subplots(2, 1, figsize=(6.4, 9.0), layout="constrained")
+    _length_panel(upper, lines, empty)
+    _per_call_panel(lower, per_call, list(lines))
+    upper.legend(fontsize=9, loc="upper left")
     return fig
 
 
@@ -156,7 +164,7 @@ def roofline(sizes, rates: dict, reference: dict):
     if not rates:
         raise ValueError("rates must hold at least one version")
     use_style()
-    fig, ax = plt.subplots(figsize=(7.0, 4.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(6.4, 5.0), layout="constrained")
     for i, (label, values) in enumerate(rates.items()):
         style = series_style(i)
         ax.plot(sizes, values, color=style["color"], marker=style["marker"],
@@ -169,8 +177,10 @@ def roofline(sizes, rates: dict, reference: dict):
     ax.set_xticks(list(sizes))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.legend(fontsize=8, loc="lower right")
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.legend(fontsize=9, loc="lower right")
     _label_axes(ax, "hidden units H (log)", "billion multiply-adds per second (log)",
                 "Training step, batch 64 × 100 steps")
     return fig
