@@ -16,11 +16,12 @@ export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help setup book build-stored pdf test-pdf release test test-numerics peers test-peers lint notebooks compare student serve clean
+.PHONY: help setup book build-stored pdf test-pdf release test test-slow test-numerics peers test-peers lint notebooks compare student serve clean
 
 help:
 	@echo "make book       set up, execute the notebooks and build the site into _build/html"
-	@echo "make test       set up, then lint, build the site from the stored outputs, run every test"
+	@echo "make test       set up, then lint, build the site from the stored outputs, run every test but the slow ones"
+	@echo "make test-slow  the tests marked slow: whole commands and worker processes (about 2 minutes)"
 	@echo "make pdf        the PDF edition, _build/pdf/gru-book.pdf (offline; Debian's Chromium prints it)"
 	@echo "make test-pdf   make pdf, then check the PDF (titles, equations, figures, pages)"
 	@echo "make release    the files a release attaches, with checksums, into _build/release"
@@ -111,7 +112,12 @@ lint: setup
 test: lint build-stored
 	python -m grubook.golden --out _build/golden.json
 	node --test tests/js/
-	python -m pytest tests $(NOTEBOOKS) --nbval --nbval-current-env -p no:cacheprovider --durations=15
+	python -m pytest tests $(NOTEBOOKS) -m "not slow" --nbval --nbval-current-env -p no:cacheprovider --durations=15
+
+# The tests marked slow (whole commands, several worker processes): about
+# 90 s, so .ci/run runs them after `make test` rather than `make test` itself.
+test-slow: setup
+	python -m pytest tests -m slow -p no:cacheprovider --durations=10
 
 # Strict nbval again under each environment of grubook.perturb (another
 # OpenBLAS kernel, oneDNN limited or off, one thread): a stored output that

@@ -70,6 +70,7 @@ def test_certified_loss_grows_with_the_box():
     assert float(losses[2][3]) > 0
 
 
+@pytest.mark.slow
 def test_the_recipe_trains_an_adder_that_boxes_prove():
     # Slow (about 20 s): trains the certified recipe on one seed; that the recipe
     # yields a provable adder is the claim, and only training can test it.

@@ -271,6 +271,7 @@ def _pool(jobs):
     )
 
 
+@pytest.mark.slow
 def test_a_study_gives_the_same_rows_with_one_worker_or_two():
     # Slow (about 15 s): spawns worker processes, each importing TensorFlow; what it
     # tests is that rows do not depend on the executor, which needs real workers.
@@ -286,6 +287,7 @@ def test_a_study_gives_the_same_rows_with_one_worker_or_two():
     assert all(r["steps_trained"] == 40 and r["sweep"]["lengths"] == [8] for r in runs[0])
 
 
+@pytest.mark.slow
 def test_the_command_line_writes_one_json_file_with_its_provenance(tmp_path, capsys):
     # Slow (about 12 s): the whole command, two worker processes and 8 five-step
     # trainings; the steps are already at the minimum that still trains.

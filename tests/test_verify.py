@@ -455,6 +455,7 @@ def test_first_wrong_steps_finds_the_leak():
     assert steps == [101, None, None]
 
 
+@pytest.mark.slow
 def test_main_writes_the_results_of_one_seed(tmp_path):
     # Slow (about 10 s): trains one robust adder and certifies it, the command end to end.
     import json
