@@ -16,7 +16,8 @@ from grubook.bench.xla import XLA_SINGLE_THREAD, single_threaded_xla
 
 STUDIES = {"floor": "grubook.bench.floor", "time_to_adder": "grubook.bench.adder_time",
            "roofline": "grubook.bench.roofline", "long": "grubook.bench.long_inference",
-           "headline": "grubook.bench.headline", "copies": "grubook.bench.xla_copies"}
+           "headline": "grubook.bench.headline", "copies": "grubook.bench.xla_copies",
+           "profile": "grubook.bench.op_profile"}
 """``python -m grubook.bench ITEM ...`` runs that module's ``main`` (each has ``--budget``)."""
 
 
