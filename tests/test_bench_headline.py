@@ -2,6 +2,9 @@
 
 import sys
 
+import numpy as np
+import pytest
+
 from grubook.bench import headline
 from grubook.bench.cli import parse_args
 from grubook.bench.variants import FAMILIES
@@ -46,3 +49,18 @@ def test_copies_per_iteration_sums_the_loops():
     row = {"loops": [{"writes": 4, "copies": 0}, {"writes": 0, "copies": 3},
                      {"writes": 1, "copies": 2}]}
     assert xla_copies.copies_per_iteration(row) == 5
+
+
+def test_fitted_exponents_recover_each_rounds_power_of_the_length():
+    from grubook.bench import xla_copies
+    from grubook.bench.rows import rows_from_json
+
+    lengths = (100, 200, 400)
+    rows = rows_from_json([{"batch": 64, "steps": t, "mode": "train", "variant": v,
+                            "seconds": [1e-6 * t ** 2, 3e-4 * t]}
+                           for t in lengths for v in ("a", "b")])
+    np.testing.assert_allclose(xla_copies.fitted_exponents(rows, "a", lengths), [2.0, 1.0])
+    with pytest.raises(KeyError, match="no timing of 'a' at 800 steps"):
+        xla_copies.fitted_exponents(rows, "a", (100, 800))
+    with pytest.raises(ValueError, match="at least two"):
+        xla_copies.fitted_exponents(rows, "a", (100,))

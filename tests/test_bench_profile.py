@@ -71,6 +71,10 @@ def test_op_seconds_sums_each_instruction_per_call_and_leaves_out_control_flow()
     summary = op_profile.summarise(ops, top=1)
     assert summary["seconds"]["moving data"] == pytest.approx(0.5e-6)
     assert summary["seconds"]["elementwise and reductions"] == 0
+    assert summary["once"]["matrix products"] == pytest.approx(3e-6)
+    in_one_call = op_profile.summarise(op_profile.op_seconds(space, calls=1))
+    assert in_one_call["once"]["matrix products"] == 0  # it ran twice in that call
+    assert in_one_call["once"]["moving data"] == pytest.approx(1e-6)
     assert [r["name"] for r in summary["top"]] == ["i1_0"]
 
 

@@ -11,7 +11,8 @@ the book's and Keras's fastest at 4,096 x 9 with the full fused layer
 beside them, and the fused layer at 512 units beside its matrix products
 alone (the roofline's miss), in a few rounds. Rows: ``{"label", "variant",
 "round", "batch", "steps", "units", "calls", "wall_seconds", "seconds":
-{category: s}, "ops": {category: n}, "top": [...]}``, per call.
+{category: s}, "ops": {category: n}, "once": {category: s}, "top": [...]}``,
+per call.
 
 Times are CPU time summed over threads (XLA runs independent instructions
 side by side), with the profiler's own cost inside them: shares, not a
@@ -176,10 +177,13 @@ def profile(function: Callable[[], object], calls: int = 10, warmup: int = 2):
 
 
 def summarise(ops: list[dict], top: int = 6) -> dict:
-    """Seconds and runs per call in each of :data:`CATEGORIES`, and the ``top`` instructions."""
-    seconds = {c: sum(r["seconds"] for r in ops if r["category"] == c) for c in CATEGORIES}
-    runs = {c: sum(r["runs"] for r in ops if r["category"] == c) for c in CATEGORIES}
-    return {"seconds": seconds, "ops": runs, "top": ops[:top]}
+    """Per call, in each of :data:`CATEGORIES`: seconds, runs, and the seconds of instructions
+    run once (outside any loop); and the ``top`` instructions."""
+    def total(key, keep=lambda r: True):
+        return {c: sum(r[key] for r in ops if r["category"] == c and keep(r)) for c in CATEGORIES}
+
+    return {"seconds": total("seconds"), "ops": total("runs"),
+            "once": total("seconds", lambda r: r["runs"] <= 1), "top": ops[:top]}
 
 
 def _functions(batch: int, steps: int, units: int, versions) -> dict[str, Callable]:

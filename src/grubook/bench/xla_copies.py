@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 
+import numpy as np
 import tensorflow as tf
 
 from grubook.bench.budget import (
@@ -45,6 +46,25 @@ def count(variant: str, steps: int, models: dict, batch: int = 64) -> list[dict]
 def copies_per_iteration(row: dict) -> int:
     """Whole-buffer copies per iteration, summed over a row's loops."""
     return sum(loop["copies"] for loop in row["loops"])
+
+
+def fitted_exponents(rows, variant: str, lengths) -> np.ndarray:
+    """The exponent ``k`` of ``log t = c + k log T`` fitted to each round's times: ``(rounds,)``.
+
+    ``rows`` are timings (``bench.load_rows``) of ``variant``'s training step
+    at every length of ``lengths`` (at least two), timed in the same rounds.
+    ``k`` is 1 for a cost per step and 2 for one that grows as ``T**2``.
+    """
+    lengths = sorted(lengths)
+    if len(lengths) < 2:
+        raise ValueError(f"lengths must hold at least two lengths, got {lengths}")
+    per_length = []
+    for steps in lengths:
+        found = [r.seconds for r in rows if (r.variant, r.steps) == (variant, steps)]
+        if not found:
+            raise KeyError(f"no timing of {variant!r} at {steps} steps")
+        per_length.append(found[0])
+    return np.polyfit(np.log(lengths), np.log(np.array(per_length)), 1)[0]
 
 
 def main(argv=None) -> None:
