@@ -235,6 +235,22 @@ def test_fastest_is_chosen_on_other_rounds_than_it_is_reported_on():
         bench.fastest(rows, "Keras", (64, 1000))
 
 
+def test_the_ladder_compares_each_timed_rung_with_the_one_below():
+    rows = [_timing("fused: all off + XLA", [4.0, 4.0]),
+            _timing("fused: + hoisted + XLA", [2.0, 4.0]),
+            _timing("fused: + fused gates + XLA", [2.0, 2.0]), _timing("fused + XLA", [1.0, 1.0]),
+            _timing("fused: all off", [9.0, 9.0]), _timing("fused", [3.0, 3.0])]
+    steps = bench.ladder(rows, (64, 9), xla=True)
+    # the unrolled rung was not timed, so the hand-written backward pass is
+    # compared with the fused gates' rung
+    assert list(steps) == ["fused: + hoisted + XLA", "fused: + fused gates + XLA", "fused + XLA"]
+    assert [s.median for s in steps.values()] == [0.75, 0.75, 0.5]
+    assert bench.ladder(rows, (64, 9), xla=False) == {
+        "fused": bench.ratio_spread(rows, (64, 9), "fused", "fused: all off")}
+    with pytest.raises(KeyError, match="fewer than two rungs"):
+        bench.ladder(rows, (64, 1000), xla=True)
+
+
 def test_families_and_ladder_name_real_variants():
     assert set(bench.LADDER) <= set(bench.FAMILIES["book"]) and bench.LADDER[-1] == "fused"
     assert "Keras GRU, reset after + XLA" in bench.FAMILIES["Keras"]

@@ -98,6 +98,8 @@ def test_a_real_profile_finds_the_product_and_the_concatenation():
     categories = {r["category"] for r in ops}
     assert {"matrix products", "moving data"} <= categories and wall > 0
     assert all(r["runs"] == 1.0 for r in ops)
+    shapes = [r["shape"] for r in ops if r["category"] == "moving data"]
+    assert [128, 64] in shapes or [64, 128] in shapes  # a concatenation's result
 
 
 def test_category_seconds_reads_one_version_per_round():

@@ -24,10 +24,10 @@ def test_prose_words_skip_math_code_labels_and_exercises():
         "# Title here\n\n(a-label)=\nOne two three.",
         "$$\nx = y + z\n$$ (eq)\n\nfour five\n\n```python\nnot counted at all\n```",
         nbformat.v4.new_code_cell("print('code is not prose')"),
-        "## Exercises\n\nthese words are not counted",
+        "## Summary\n\nsix seven\n\n## Exercises\n\nthese words are not counted",
         "nor these",
     )
-    assert prose_words(notebook) == 2 + 3 + 2  # "# Title here" counts its words
+    assert prose_words(notebook) == 2 + 3 + 2 + 1 + 2  # "# Title here" counts its words
 
 
 def test_chapter_time_reads_the_recorded_run_and_rounds_reading_up(tmp_path):

@@ -55,7 +55,8 @@ def test_write_results_writes_the_command_fields_versions_time_and_rows(tmp_path
     assert result["commit"] == commit and len(commit) == 40
     assert result["command"] == "python -m grubook.demo --seeds 10-11"
     assert result["seeds"] == [10, 11] and result["study"] == "demo"
-    assert set(result["versions"]) == {"python", "numpy", "tensorflow", "keras", "machine"}
+    assert set(result["versions"]) == {"python", "numpy", "tensorflow", "keras", "machine",
+                                        "processor"}
     assert all(isinstance(v, str) and v for v in result["versions"].values())
     assert 2.0 <= result["wall_seconds"] < 60
     assert result["rows"] == rows
@@ -75,3 +76,15 @@ def test_write_results_records_the_commit_it_is_given(tmp_path, capsys):
     path = tmp_path / "out.json"
     write_results(str(path), "grubook.demo", [], time.perf_counter(), {}, [], commit="abc123")
     assert json.loads(path.read_text())["commit"] == "abc123"
+
+
+def test_processor_reads_the_model_name_and_says_unknown_without_one(tmp_path, monkeypatch):
+    from grubook._results import processor
+
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nvendor_id\t: X\nmodel name\t: Some CPU 9000\nflags\t: a\n")
+    assert processor(str(info)) == "Some CPU 9000"
+    monkeypatch.setattr("platform.processor", lambda: "")
+    assert processor(str(tmp_path / "missing")) == "unknown"
+    info.write_text("processor\t: 0\n")
+    assert processor(str(info)) == "unknown"

@@ -15,8 +15,25 @@ import time
 from pathlib import Path
 
 
+def processor(cpuinfo: str = "/proc/cpuinfo") -> str:
+    """The processor's model name (Linux's ``/proc/cpuinfo``), else ``platform.processor()``.
+
+    ``"unknown"`` when neither names it. Timings from two files can only be
+    compared if they say which processor made them.
+    """
+    try:
+        with open(cpuinfo, encoding="utf8") as file:
+            for line in file:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and value.strip():
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def versions() -> dict:
-    """The versions that produced a study's numbers."""
+    """The versions, and the processor, that produced a study's numbers."""
     import keras
     import numpy
     import tensorflow
@@ -27,6 +44,7 @@ def versions() -> dict:
         "tensorflow": tensorflow.__version__,
         "keras": keras.__version__,
         "machine": platform.machine(),
+        "processor": processor(),
     }
 
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from grubook.bench.rows import Timing
-from grubook.bench.variants import FAMILIES
+from grubook.bench.variants import FAMILIES, LADDER
 from grubook.stats import mcnemar_exact
 
 
@@ -114,3 +114,20 @@ def family_ratio(rows: list[Timing], shape, family: str = "book", baseline: str 
     """
     a, b = fastest(rows, family, shape, mode), fastest(rows, baseline, shape, mode)
     return a, b, ratio_spread(rows, shape, a, b, mode, REPORT_ROUNDS)
+
+
+def ladder(rows: list[Timing], shape, xla: bool, mode: str = "train") -> dict[str, Spread]:
+    """Each rung of :data:`LADDER` timed at ``shape`` against the rung below it.
+
+    The rungs with ``" + XLA"`` if ``xla``; a rung not timed at ``shape``
+    (the unrolled one on long sequences) is left out, and the next rung is
+    compared with the one below that. Returns ``{rung: Spread}`` in ladder
+    order, over every round.
+    """
+    suffix = " + XLA" if xla else ""
+    present = {r.variant for r in rows if (r.batch, r.steps, r.mode) == (*shape, mode)}
+    rungs = [rung + suffix for rung in LADDER if rung + suffix in present]
+    if len(rungs) < 2:
+        raise KeyError(f"fewer than two rungs of the ladder{suffix} timed at {shape}")
+    return {rung: ratio_spread(rows, shape, rung, below, mode)
+            for below, rung in zip(rungs[:-1], rungs[1:], strict=True)}

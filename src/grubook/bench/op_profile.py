@@ -8,8 +8,8 @@ instruction into one of :data:`CATEGORIES` by what it computes
 (:func:`category`); :func:`profile` captures a few calls of any function.
 The study profiles the training steps behind two of chapter 6's results:
 the book's and Keras's fastest at 4,096 x 9 with the full fused layer
-beside them, and the fused layer at 512 units beside its matrix products
-alone (the roofline's miss), in a few rounds. Rows: ``{"label", "variant",
+beside them, and the fused layer in both conventions at 512 units beside its
+matrix products alone (the roofline's miss), in a few rounds. Rows: ``{"label", "variant",
 "round", "batch", "steps", "units", "calls", "wall_seconds", "seconds":
 {category: s}, "ops": {category: n}, "once": {category: s}, "top": [...]}``,
 per call.
@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 
+import numpy as np
 import tensorflow as tf
 from tensorflow.compiler.xla.service import hlo_pb2
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
@@ -58,7 +59,7 @@ CONTROL_OPCODES = frozenset({"while", "conditional", "call"})
 """Instructions whose events contain their bodies' events: not counted, to count nothing twice."""
 CASES = (
     ("4,096 x 9", 4096, 9, 16, ("fused: + unrolled + XLA", "Keras GRU + XLA", "fused + XLA")),
-    ("512 units", 64, 100, 512, ("fused + XLA", "products + XLA")),
+    ("512 units", 64, 100, 512, ("fused + XLA", "fused, reset after + XLA", "products + XLA")),
 )
 """The study's cases: ``(label, batch, steps, units, versions)``."""
 
@@ -101,8 +102,17 @@ def _opcodes_within(called: list, computations: dict) -> set[str]:
     return opcodes
 
 
-def hlo_categories(space) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """``(module, instruction) -> (opcode, category)`` for every program in an ``XSpace``."""
+def shape_of(instruction) -> list:
+    """An HLO instruction's result shape: its dimensions, or a list of them for a tuple."""
+    shape = instruction.shape
+    if shape.tuple_shapes:
+        return [list(part.dimensions) for part in shape.tuple_shapes]
+    return list(shape.dimensions)
+
+
+def hlo_categories(space) -> dict[tuple[str, str], tuple[str, str | None, list]]:
+    """``(module, instruction) -> (opcode, category, shape)`` for every program in an
+    ``XSpace``."""
     found = {}
     for plane in space.planes:
         for metadata in plane.event_metadata.values():
@@ -116,13 +126,14 @@ def hlo_categories(space) -> dict[tuple[str, str], tuple[str, str | None]]:
                 for computation in module.computations:
                     for instruction in computation.instructions:
                         found[module.name, instruction.name] = (
-                            instruction.opcode, category(instruction, computations))
+                            instruction.opcode, category(instruction, computations),
+                            shape_of(instruction))
     return found
 
 
 def op_seconds(space, calls: int) -> list[dict]:
-    """Every XLA instruction run in ``space``: ``{"name", "opcode", "category", "seconds",
-    "runs"}``.
+    """Every XLA instruction run in ``space``: ``{"name", "opcode", "category", "shape",
+    "seconds", "runs"}``.
 
     Seconds are summed over every thread and divided by ``calls``, as are
     the runs; control flow is left out (see :data:`CONTROL_OPCODES`). Sorted
@@ -147,8 +158,8 @@ def op_seconds(space, calls: int) -> list[dict]:
                 seconds[key] += event.duration_ps * 1e-12
                 runs[key] += 1
     rows = [{"name": name, "opcode": kinds[module, name][0],
-             "category": kinds[module, name][1], "seconds": s / calls,
-             "runs": runs[module, name] / calls}
+             "category": kinds[module, name][1], "shape": kinds[module, name][2],
+             "seconds": s / calls, "runs": runs[module, name] / calls}
             for (module, name), s in seconds.items() if kinds[module, name][1] is not None]
     return sorted(rows, key=lambda r: -r["seconds"])
 
@@ -197,20 +208,24 @@ def _functions(batch: int, steps: int, units: int, versions) -> dict[str, Callab
     return functions
 
 
-def study(cases=CASES, calls: int = 10, rounds: int = 3, budget: Budget | None = None,
+def study(cases=CASES, calls: int = 10, rounds: int = 5, seed: int = 0,
+          budget: Budget | None = None,
           on_row: Callable[[list[dict]], None] | None = None) -> list[dict]:
     """Profile every version of every case, ``rounds`` times in turn; the rows (see the module).
 
+    Each round profiles a case's versions in an order drawn from ``seed``.
     With ``budget`` no profile starts once it is spent; ``on_row`` is called
     with all rows so far after each.
     """
     rounds = check_positive_int(rounds, "rounds")
+    order = np.random.default_rng(seed)
     rows: list[dict] = []
     for label, batch, steps, units, versions in cases:
         with quiet_retracing():
             functions = _functions(batch, steps, units, versions)
             for round_ in range(rounds):
-                for variant, function in functions.items():
+                for k in order.permutation(len(functions)):
+                    variant, function = list(functions.items())[k]
                     if budget is not None and budget.spent():
                         return rows
                     space, wall = profile(function, calls)
@@ -235,7 +250,7 @@ def main(argv=None) -> None:
     """Profile the study's cases; print each version's seconds per category."""
     parser = argparse.ArgumentParser(prog="python -m grubook.bench profile",
                                      description=main.__doc__)
-    add_study_arguments(parser, rounds=3)
+    add_study_arguments(parser, rounds=5)
     parser.add_argument("--calls", type=int, default=10, help="profiled calls (default 10)")
     args = parser.parse_args(argv)
     check_study_arguments(parser, args)

@@ -42,10 +42,12 @@ SIZES = (16, 64, 256, 512, 1024)
 """Hidden sizes H timed."""
 BATCH, STEPS, INPUTS = 64, 100, 2
 """Batch, time steps and input channels of every timed call."""
-ROOFLINE_VARIANTS = ("fused + XLA", "fused", "Keras GRU + XLA", "Keras GRU",
+ROOFLINE_VARIANTS = ("fused + XLA", "fused", "fused, reset after + XLA",
+                     "Keras GRU + XLA", "Keras GRU",
                      "Keras GRU, reset after + XLA", "Keras GRU, reset after")
-"""The versions timed at every size: the fused layer, and Keras's GRU in both conventions
-(reset after, one recurrent product for all three gates), each with and without XLA."""
+"""The versions timed at every size: the fused layer and Keras's GRU, each with and without
+XLA, and each also in the reset-after convention (one recurrent product for all three
+gates; the fused layer's under XLA only)."""
 PRODUCTS = ("products + XLA", "products")
 """The matrix products alone, compiled with XLA and in a plain ``tf.function``."""
 LARGE = 512

@@ -26,6 +26,9 @@ _EXERCISES = re.compile(r"^#+ Exercises", re.M)
 def prose_words(notebook) -> int:
     """Words of prose before the Exercises heading of an ``nbformat`` notebook.
 
+    A cell that holds the heading counts up to it (a Summary often shares
+    the cell).
+
     Display math (with its label), fenced blocks, target labels and heading
     marks are not prose; code cells
     are not counted (their run time is counted instead).
@@ -34,10 +37,12 @@ def prose_words(notebook) -> int:
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
-        if _EXERCISES.search(cell.source):
-            break
-        text = _HEADING.sub(" ", _LABEL.sub(" ", _FENCE.sub(" ", _MATH.sub(" ", cell.source))))
+        exercises = _EXERCISES.search(cell.source)
+        source = cell.source[:exercises.start()] if exercises else cell.source
+        text = _HEADING.sub(" ", _LABEL.sub(" ", _FENCE.sub(" ", _MATH.sub(" ", source))))
         words += len(text.split())
+        if exercises:
+            break
     return words
 
 
