@@ -81,3 +81,16 @@ def test_load_study_splits_off_the_rows_and_refuses_a_file_without_them(tmp_path
     path.write_text(json.dumps({"command": "c"}))
     with pytest.raises(ValueError, match="holds no rows"):
         budget_module.load_study(path)
+
+
+def test_count_arguments_are_checked_by_name(capsys):
+    parser = argparse.ArgumentParser(prog="study")
+    budget_module.add_study_arguments(parser, rounds=3)
+    budget_module.add_count_argument(parser, "--runs", 3, "independent runs")
+    budget_module.add_count_argument(parser, "--calls", 10, "profiled calls")
+    args = parser.parse_args([])
+    budget_module.check_study_arguments(parser, args)
+    assert (args.runs, args.calls, args._counts) == (3, 10, ("--runs", "--calls"))
+    with pytest.raises(SystemExit):
+        budget_module.check_study_arguments(parser, parser.parse_args(["--calls", "0"]))
+    assert "--calls must be an int >= 1, got 0" in capsys.readouterr().err

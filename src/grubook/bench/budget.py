@@ -35,10 +35,23 @@ def add_study_arguments(parser: argparse.ArgumentParser, rounds: int | None) -> 
                         help="keep XLA's default of splitting matrix products across threads")
 
 
+def add_count_argument(parser: argparse.ArgumentParser, flag: str, default: int,
+                       help: str) -> None:
+    """Add an int option ``flag`` (such as ``--runs``) that must be at least 1.
+
+    :func:`check_study_arguments` refuses a smaller value, naming the option.
+    """
+    parser.add_argument(flag, type=int, default=default, help=f"{help} (default {default})")
+    parser.set_defaults(_counts=(*(parser.get_default("_counts") or ()), flag))
+
+
 def check_study_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Refuse ``--rounds`` below 1 and a ``--budget`` that is not positive."""
-    if getattr(args, "rounds", 1) < 1:
-        parser.error(f"--rounds must be an int >= 1, got {args.rounds}")
+    """Refuse ``--rounds`` or any option of :func:`add_count_argument` below 1, and a
+    ``--budget`` that is not positive."""
+    for flag in ("--rounds", *getattr(args, "_counts", ())):
+        value = getattr(args, flag.lstrip("-").replace("-", "_"), 1)
+        if value < 1:
+            parser.error(f"{flag} must be an int >= 1, got {value}")
     if not args.budget > 0:
         parser.error(f"--budget must be a number of seconds > 0, got {args.budget}")
 
@@ -68,7 +81,7 @@ def study_writer(args: argparse.Namespace, item: str, argv, budget: Budget, fiel
     rows. Without ``--out`` the writer does nothing.
     """
     arguments = [item, *(argv if argv is not None else [])]
-    settings = {k: v for k, v in vars(args).items() if k not in ("out", "handler")}
+    settings = {k: v for k, v in vars(args).items() if k not in ("out", "handler", "_counts")}
 
     def write(rows: list, complete: bool) -> None:
         if not args.out:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from grubook.bench.budget import (
     Budget,
+    add_count_argument,
     add_study_arguments,
     check_study_arguments,
     load_study,
@@ -59,11 +60,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grubook.bench headline",
                                      description=main.__doc__)
     add_study_arguments(parser, rounds=10)
-    parser.add_argument("--runs", type=int, default=3, help="independent runs (default 3)")
+    add_count_argument(parser, "--runs", 3, "independent runs")
     args = parser.parse_args(argv)
     check_study_arguments(parser, args)
-    if args.runs < 1:
-        parser.error(f"--runs must be an int >= 1, got {args.runs}")
     budget = Budget(args.budget)
     write = study_writer(args, "headline", argv, budget, {"shapes": [list(s) for s in SHAPES]})
     runs = []

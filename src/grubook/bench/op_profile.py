@@ -38,6 +38,7 @@ from tensorflow.tsl.profiler.protobuf import xplane_pb2
 from grubook._checks import check_positive_int
 from grubook.bench.budget import (
     Budget,
+    add_count_argument,
     add_study_arguments,
     check_study_arguments,
     load_study,
@@ -251,11 +252,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m grubook.bench profile",
                                      description=main.__doc__)
     add_study_arguments(parser, rounds=5)
-    parser.add_argument("--calls", type=int, default=10, help="profiled calls (default 10)")
+    add_count_argument(parser, "--calls", 10, "profiled calls")
     args = parser.parse_args(argv)
     check_study_arguments(parser, args)
-    if args.calls < 1:
-        parser.error(f"--calls must be an int >= 1, got {args.calls}")
     if not args.xla_multi_thread:
         single_threaded_xla()
     budget = Budget(args.budget)
