@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 help:
 	@echo "make book       set up, execute the notebooks and build the site into _build/html"
 	@echo "make test       set up, then lint, build the site from the stored outputs, run every test but the slow ones"
-	@echo "make test-slow  the tests marked slow: whole commands and worker processes (about 2 minutes)"
+	@echo "make test-slow  the tests marked slow: whole commands, worker processes, the longest checks (about 5 minutes)"
 	@echo "make pdf        the PDF edition, _build/pdf/gru-book.pdf (offline; Debian's Chromium prints it)"
 	@echo "make test-pdf   make pdf, then check the PDF (titles, equations, figures, pages)"
 	@echo "make release    the files a release attaches, with checksums, into _build/release"
@@ -114,8 +114,9 @@ test: lint build-stored
 	node --test tests/js/
 	python -m pytest tests $(NOTEBOOKS) -m "not slow" --nbval --nbval-current-env -p no:cacheprovider --durations=15
 
-# The tests marked slow (whole commands, several worker processes): about
-# 90 s, so .ci/run runs them after `make test` rather than `make test` itself.
+# The tests marked slow (whole commands, several worker processes, the
+# longest checks, each also covered more briefly by make test): about 5
+# minutes, so .ci/run runs them after `make test` rather than `make test` itself.
 test-slow: setup
 	python -m pytest tests -m slow -p no:cacheprovider --durations=10
 

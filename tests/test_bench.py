@@ -159,6 +159,7 @@ def test_problems_have_the_asked_shape():
     assert x.shape == (3, 9, 2) and y.shape == (3, 9, 1) and x[:, -1].sum() == 0
 
 
+@pytest.mark.slow  # about 30 s; chapter 6 proves all 24 versions equal in make test too
 def test_variants_compute_the_same_and_runners_run():
     # Slow (about 35 s alone): builds and compiles every timed version, XLA included, once.
     # It is the proof that the benchmark times one function, so it stays whole.

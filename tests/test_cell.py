@@ -43,7 +43,8 @@ def test_gates_returns_every_intermediate():
 
 
 @pytest.mark.parametrize("reset_after", [False, True])
-@pytest.mark.parametrize(("batch", "steps"), [(4, 9), (1, 1000)])
+@pytest.mark.parametrize(("batch", "steps"),
+                         [(4, 9), pytest.param(1, 1000, marks=pytest.mark.slow)])
 def test_equal_to_keras_gru_after_copying_weights(reset_after, batch, steps):
     # The 1,000-step cases are slow (6-11 s): Keras runs the sequence step by step
     # eagerly; equality over a long sequence is what the chapter claims.

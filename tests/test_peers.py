@@ -69,6 +69,7 @@ def test_torch_state_refuses_reset_before_weights():
         peers.torch_state(params)
 
 
+@pytest.mark.slow  # a whole command, about 25 s (make test-peers and test-slow run it)
 def test_the_command_line_times_both_sides_and_writes_json(tmp_path):
     out = tmp_path / "peers.json"
     peers.main(["--shapes", "4x3", "--rounds", "2", "--min-block-ms", "0", "--out", str(out)])

@@ -25,10 +25,12 @@ def clean_fingerprints():
     return fingerprints_in(CLEAN)
 
 
+@pytest.mark.slow  # subprocesses, about 10 s each
 def test_clean_results_repeat_bit_for_bit(clean_fingerprints):
     assert fingerprints_in(CLEAN) == clean_fingerprints
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ENVIRONMENTS))
 def test_environment_changes_raw_float_results(name, clean_fingerprints):
     perturbed = fingerprints_in(perturbed_environ(name, CLEAN))

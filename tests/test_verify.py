@@ -143,6 +143,7 @@ def _exact_everywhere(params, readout, x) -> bool:
     )
 
 
+@pytest.mark.slow  # about 12 s each; chapter 7 certifies trained adders in make test
 @pytest.mark.parametrize("history", [0, 1, 2])
 def test_the_hand_built_adder_is_certified(history, long_inputs):
     params, readout = hand_built_adder()
@@ -190,6 +191,7 @@ def test_a_carry_that_leaks_is_never_certified(gap, first_wrong):
         assert "readout fails" in certificate.reason and certificate.margin < 0
 
 
+@pytest.mark.slow  # about 12 s
 def test_a_carry_that_holds_is_certified(long_inputs):
     params, readout = verify.leaky_adder(-0.01)
     certificate = verify.certify(params, readout)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from sitetools import (
+    ROOT,
     SITE,
     chapter_documents,
     notebook_documents,
@@ -177,7 +178,10 @@ def test_instructors_page_shows_every_chapters_time(site):
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(0), re.S)[1:]
     cells = [[re.sub(r"<[^>]+>", "", cell).strip()
               for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
-    assert len(cells) == 8
+    listed = re.search(r"```\{chapter-times\}\n(.*?)```",
+                       (ROOT / "book" / "instructors.md").read_text(encoding="utf8"), re.S)
+    # one row per listed page, and every notebook listed
+    assert len(cells) == len(listed.group(1).split()) == len(list((ROOT / "book").glob("*.ipynb")))
     for page, words, read, run, total in cells:
         assert int(words.replace(",", "")) > 500 and 0 < int(read) <= int(total), page
         assert run.isdigit(), f"{page}: run time not recorded ({run!r})"
