@@ -179,6 +179,7 @@ def test_check_variants_catches_a_difference():
         bench.check_variants(models, *bench.problems(3, 5), variants=["fused"])
 
 
+@pytest.mark.slow  # about 10 s
 def test_benchmark_checks_before_training_changes_the_weights():
     # Slow (about 12 s): two shapes, two versions, real training steps; the order of
     # checking and training is what is tested, and it needs both.

@@ -20,6 +20,7 @@ from grubook.train import (
 )
 
 
+@pytest.mark.slow  # about 8 s a seed; chapter 4 trains adders with the recipe in make test
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_recipe_learns_to_add_and_generalises(seed):
     keras.utils.set_random_seed(seed)
