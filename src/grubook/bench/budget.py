@@ -56,6 +56,23 @@ def check_study_arguments(parser: argparse.ArgumentParser, args: argparse.Namesp
         parser.error(f"--budget must be a number of seconds > 0, got {args.budget}")
 
 
+def parse_study_arguments(item: str, description: str, argv, rounds: int | None,
+                          counts=()) -> argparse.Namespace:
+    """The checked arguments of a study with no options but the shared ones and ``counts``.
+
+    ``counts`` holds ``(flag, default, help)`` for :func:`add_count_argument`;
+    the program is named ``python -m grubook.bench ITEM``.
+    """
+    parser = argparse.ArgumentParser(prog=f"python -m grubook.bench {item}",
+                                     description=description)
+    add_study_arguments(parser, rounds=rounds)
+    for flag, default, help in counts:
+        add_count_argument(parser, flag, default, help)
+    args = parser.parse_args(argv)
+    check_study_arguments(parser, args)
+    return args
+
+
 class Budget:
     """The clock of one study: ``deadline`` is ``time.perf_counter()`` at which it stops."""
 

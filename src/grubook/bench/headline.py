@@ -13,7 +13,6 @@ single-thread setting can be compared across studies.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -22,10 +21,8 @@ from pathlib import Path
 
 from grubook.bench.budget import (
     Budget,
-    add_count_argument,
-    add_study_arguments,
-    check_study_arguments,
     load_study,
+    parse_study_arguments,
     study_writer,
 )
 from grubook.bench.compare import family_ratio
@@ -57,12 +54,8 @@ def run_ratios(runs: list[dict], shape) -> list[tuple[str, str, object]]:
 
 def main(argv=None) -> None:
     """Run the benchmark several times in fresh processes; write every run's rows as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.bench headline",
-                                     description=main.__doc__)
-    add_study_arguments(parser, rounds=10)
-    add_count_argument(parser, "--runs", 3, "independent runs")
-    args = parser.parse_args(argv)
-    check_study_arguments(parser, args)
+    args = parse_study_arguments("headline", main.__doc__, argv, rounds=10,
+                                 counts=[("--runs", 3, "independent runs")])
     budget = Budget(args.budget)
     write = study_writer(args, "headline", argv, budget, {"shapes": [list(s) for s in SHAPES]})
     runs = []

@@ -21,7 +21,6 @@ clock.
 
 from __future__ import annotations
 
-import argparse
 import collections
 import functools
 import glob
@@ -38,10 +37,8 @@ from tensorflow.tsl.profiler.protobuf import xplane_pb2
 from grubook._checks import check_positive_int
 from grubook.bench.budget import (
     Budget,
-    add_count_argument,
-    add_study_arguments,
-    check_study_arguments,
     load_study,
+    parse_study_arguments,
     study_writer,
 )
 from grubook.bench.roofline import make_products
@@ -249,12 +246,8 @@ def category_seconds(rows: list[dict], label: str, variant: str, name: str) -> l
 
 def main(argv=None) -> None:
     """Profile the study's cases; print each version's seconds per category."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.bench profile",
-                                     description=main.__doc__)
-    add_study_arguments(parser, rounds=5)
-    add_count_argument(parser, "--calls", 10, "profiled calls")
-    args = parser.parse_args(argv)
-    check_study_arguments(parser, args)
+    args = parse_study_arguments("profile", main.__doc__, argv, rounds=5,
+                                 counts=[("--calls", 10, "profiled calls")])
     if not args.xla_multi_thread:
         single_threaded_xla()
     budget = Budget(args.budget)
