@@ -8,6 +8,10 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+# make test runs its tests in two processes (pytest-xdist, a notebook or test
+# file to each at a time), all but this notebook: its live benchmark asserts
+# timing ratios, so it runs alone, after them.
+TIMED_NOTEBOOK := book/06_making_it_fast.ipynb
 # MathJax 3 from npm (exact version in package-lock.json), copied where
 # _config.yml's html_static_path points, so the site typesets math offline.
 MATHJAX := _build/offline_static/mathjax
@@ -112,7 +116,8 @@ lint: setup
 test: lint build-stored
 	python -m grubook.golden --out _build/golden.json
 	node --test tests/js/
-	python -m pytest tests $(NOTEBOOKS) -m "not slow" --nbval --nbval-current-env -p no:cacheprovider --durations=15
+	python -m pytest tests $(filter-out $(TIMED_NOTEBOOK),$(NOTEBOOKS)) -m "not slow" --nbval --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile --durations=15
+	python -m pytest $(TIMED_NOTEBOOK) --nbval --nbval-current-env -p no:cacheprovider --durations=5
 
 # The tests marked slow (whole commands, several worker processes, the
 # longest checks, each also covered more briefly by make test): about 5

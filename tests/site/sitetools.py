@@ -147,6 +147,19 @@ async () => {
 """
 
 
+def _wait_until_quiet(page, in_flight: dict, quiet_ms: int = 500) -> None:
+    """Wait until no request of ``in_flight`` (request -> URL) has been open for ``quiet_ms``;
+    raises TimeoutError naming the open ones after ``PAGE_TIMEOUT_MS``."""
+    waited = quiet = 0
+    while quiet < quiet_ms:
+        if waited > PAGE_TIMEOUT_MS:
+            raise TimeoutError(f"requests still open after {PAGE_TIMEOUT_MS} ms: "
+                               f"{sorted(in_flight.values())}")
+        page.wait_for_timeout(100)
+        waited += 100
+        quiet = quiet + 100 if not in_flight else 0
+
+
 def open_page(browser, url: str, screenshot: Path | None = None) -> tuple[Visit, object, object]:
     """Open ``url`` with every non-local request blocked; returns (visit, context, page)."""
     local = urlsplit(url).netloc
@@ -185,10 +198,20 @@ def open_page(browser, url: str, screenshot: Path | None = None) -> tuple[Visit,
         if urlsplit(request.url).netloc == local
         else None,
     )
-    response = page.goto(url, wait_until="load")
+    in_flight: dict[object, str] = {}
+    page.on("request", lambda request: in_flight.__setitem__(request, request.url))
+    page.on("requestfinished", lambda request: in_flight.pop(request, None))
+    page.on("requestfailed", lambda request: in_flight.pop(request, None))
+    # Playwright's own "load" and "networkidle" waits follow Chromium's
+    # lifecycle events, and about one load in eight of the longest page it
+    # missed an event Chromium had sent, then waited out its timeout. So the
+    # page's own state is polled instead.
+    response = page.goto(url, wait_until="commit")
     visit.status = response.status if response else None
+    page.wait_for_function("document.readyState === 'complete'")
     page.evaluate(WAIT_FOR_MATHJAX_JS)
-    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    _wait_until_quiet(page, in_flight)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
