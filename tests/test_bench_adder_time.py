@@ -30,10 +30,10 @@ def test_fit_stops_at_the_first_exact_check(monkeypatch):
 
     monkeypatch.setattr(adder_time, "_exact", exact)
     path = adder_time.Path("fit", batch=8, learning_rate=None)
-    seconds, steps = adder_time._time_fit(path, seed=0, max_steps=200)
-    assert steps == 2 * adder_time.EVAL_EVERY
+    timed = adder_time._time_fit(path, seed=0, max_steps=200)
+    assert timed.steps == 2 * adder_time.EVAL_EVERY
     assert checks == [256, 256]  # the validation set, checked every EVAL_EVERY steps
-    assert seconds > 0
+    assert 0 < timed.first_call_seconds < timed.seconds and timed.first_call_steps == 1
 
 
 def test_the_books_path_counts_steps_in_calls_and_reports_a_miss(monkeypatch):
@@ -44,6 +44,14 @@ def test_the_books_path_counts_steps_in_calls_and_reports_a_miss(monkeypatch):
     monkeypatch.setattr(adder_time, "_exact", lambda predict, x, y: True)
     row = adder_time.time_path("in-graph, fused", 0, max_steps=100)
     assert (row["reached"], row["steps"]) == (True, adder_time.EVAL_EVERY)
+    assert 0 < row["first_call_seconds"] <= row["seconds"]
+    assert row["first_call_steps"] == adder_time.EVAL_EVERY
+
+
+def test_train_adders_first_call_is_its_first_step():
+    row = adder_time.time_path("train_adder, fused", 0, max_steps=3)
+    assert row["first_call_steps"] == 1 and not row["reached"]
+    assert 0 < row["first_call_seconds"] < row["seconds"]
 
 
 def test_time_path_refuses_an_unknown_path_or_seed():

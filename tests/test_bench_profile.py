@@ -102,12 +102,30 @@ def test_a_real_profile_finds_the_product_and_the_concatenation():
     assert [128, 64] in shapes or [64, 128] in shapes  # a concatenation's result
 
 
-def test_category_seconds_reads_one_version_per_round():
-    rows = [{"label": "a", "variant": "v", "seconds": {"moving data": s}} for s in (1.0, 2.0)]
-    rows.append({"label": "b", "variant": "v", "seconds": {"moving data": 9.0}})
-    assert op_profile.category_seconds(rows, "a", "v", "moving data") == [1.0, 2.0]
+def test_per_round_reads_one_version_per_round():
+    rows = [{"label": "a", "variant": "v", "wall_seconds": w, "seconds": {"moving data": s},
+             "ops": {"moving data": 3.0}} for s, w in ((1.0, 5.0), (2.0, 6.0))]
+    rows.append({"label": "b", "variant": "v", "wall_seconds": 0.0,
+                 "seconds": {"moving data": 9.0}})
+    assert op_profile.per_round(rows, "a", "v", "moving data").tolist() == [1.0, 2.0]
+    assert op_profile.per_round(rows, "a", "v").tolist() == [5.0, 6.0]
+    assert op_profile.per_round(rows, "a", "v", "moving data", "ops").tolist() == [3.0, 3.0]
     with pytest.raises(KeyError, match="no row for 'w' in 'a'"):
-        op_profile.category_seconds(rows, "a", "w", "moving data")
+        op_profile.per_round(rows, "a", "w", "moving data")
+
+
+def test_summed_adds_the_categories_round_by_round():
+    rows = [{"label": "a", "variant": "v",
+             "ops": dict(zip(op_profile.CATEGORIES, (1.0, 2.0, 3.0 + k), strict=True))}
+            for k in (0, 10)]
+    assert op_profile.summed(rows, "a", "v", "ops").tolist() == [6.0, 16.0]
+
+
+def test_over_rounds_gives_the_median_then_the_extremes():
+    assert op_profile.over_rounds([3.0, 1.0, 2.5]) == "2.5 (1.0 to 3.0)"
+    assert op_profile.over_rounds([0.123, 0.2], digits=2) == "0.16 (0.12 to 0.20)"
+    with pytest.raises(ValueError, match="values must hold at least one round"):
+        op_profile.over_rounds([])
 
 
 def test_the_command_line_refuses_calls_below_one(capsys):

@@ -82,6 +82,7 @@ class TrainingHistory:
     eval_steps: list[int] = field(default_factory=list)
     eval_exact: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    first_step_seconds: float = 0.0
     eval_loss: list[float] = field(default_factory=list)
     eval_bit_accuracy: list[float] = field(default_factory=list)
     trained_pairs: set[tuple[int, int]] = field(default_factory=set)
@@ -335,6 +336,8 @@ def train_adder(
         if pause:
             x = with_pauses(x, pause)
         history.loss.append(float(train_step(x, y)))
+        if step == 1:
+            history.first_step_seconds = time.perf_counter() - start
         if step % eval_every == 0 or step == steps:
             _record_validation(history, step, predict(x_held), y_held, loss_fn)
         if bar is not None:

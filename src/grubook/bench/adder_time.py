@@ -14,7 +14,11 @@ per call) and at other batch sizes, learning rates and XLA.
 
 ``model.fit`` is given every problem it may need as arrays made before its
 clock starts; the other paths make their problems inside the timing.
-Rows: ``{"path", "seed", "seconds", "reached", "steps"}``. The chapter
+Rows: ``{"path", "seed", "seconds", "reached", "steps", "first_call_seconds",
+"first_call_steps"}``: the last two are the time from the start until the
+first training call returned (building, tracing and compiling included) and
+the steps that call took (1, or ``steps_per_execution``, or
+:data:`EVAL_EVERY` for the in-graph loop). The chapter
 picks each side's fastest path on seeds of their own
 (:data:`SELECTION_SEEDS`, :func:`fastest_path`) and reports on others.
 """
@@ -25,6 +29,7 @@ import argparse
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -108,11 +113,22 @@ def keras_default_adder(seed: int) -> keras.Model:
                              keras.layers.Dense(1, activation="sigmoid")])
 
 
+class Timed(NamedTuple):
+    """What a timer measured: the seconds to 100 % (or to the last step), the step that
+    reached it (None if none did), and the seconds and steps of the first training call."""
+
+    seconds: float
+    steps: int | None
+    first_call_seconds: float
+    first_call_steps: int
+
+
 class StopAtExact(keras.callbacks.Callback):
     """Stops ``model.fit`` once validation exact-match is 100 %, checked every ``every`` steps.
 
     Counts steps with the optimizer's ``iterations``; ``reached`` holds the
-    step at which 100 % was first seen (None until then).
+    step at which 100 % was first seen (None until then), ``first_call_end``
+    the ``time.perf_counter()`` at which the first training call returned.
     """
 
     def __init__(self, every: int, x_held, y_held):
@@ -120,9 +136,12 @@ class StopAtExact(keras.callbacks.Callback):
         self.every = check_positive_int(every, "every")
         self.x_held, self.y_held = x_held, y_held
         self.reached = None
+        self.first_call_end = None
         self._predict = None
 
     def on_train_batch_end(self, batch, logs=None):
+        if self.first_call_end is None:
+            self.first_call_end = time.perf_counter()
         step = int(self.model.optimizer.iterations)
         if step % self.every:
             return
@@ -140,8 +159,8 @@ def _fit_problems(batch: int, max_steps: int, seed: int):
     return np.concatenate([x for x, _ in pairs]), np.concatenate([y for _, y in pairs])
 
 
-def _time_fit(path: Path, seed: int, max_steps: int) -> tuple[float, int | None]:
-    """Seconds and steps for ``model.fit`` to reach 100 % (steps None if it never did)."""
+def _time_fit(path: Path, seed: int, max_steps: int) -> Timed:
+    """``model.fit`` until 100 % (steps None if it never got there)."""
     x, y = _fit_problems(path.batch, max_steps, seed)
     x_held, y_held = _validation()
     optimizer = "adam" if path.learning_rate is None else None
@@ -156,30 +175,38 @@ def _time_fit(path: Path, seed: int, max_steps: int) -> tuple[float, int | None]
     stop = StopAtExact(EVAL_EVERY, x_held, y_held)
     model.fit(x, y, batch_size=path.batch, epochs=1, shuffle=False, verbose=0,
               callbacks=[stop])
-    return time.perf_counter() - start, stop.reached
+    return Timed(time.perf_counter() - start, stop.reached, stop.first_call_end - start,
+                 path.steps_per_call)
 
 
-def _time_train_adder(path: Path, seed: int, max_steps: int) -> tuple[float, int | None]:
+def _time_train_adder(path: Path, seed: int, max_steps: int) -> Timed:
+    """``train_adder`` until 100 %, one step per call."""
     start = time.perf_counter()
     model = build_adder(UNITS, cell=path.cell, seed=seed, jit_compile=path.xla)
     history = train_adder(model, max_steps, batch_size=path.batch, n_bits=N_BITS, seed=seed,
                           learning_rate=path.learning_rate, eval_every=EVAL_EVERY,
                           stop_at_exact=True)
-    return time.perf_counter() - start, history.steps_to_exact
+    seconds = time.perf_counter() - start
+    after_first = history.seconds - history.first_step_seconds
+    return Timed(seconds, history.steps_to_exact, seconds - after_first, 1)
 
 
-def _time_in_graph(path: Path, seed: int, max_steps: int) -> tuple[float, int | None]:
+def _time_in_graph(path: Path, seed: int, max_steps: int) -> Timed:
+    """The in-graph loop until 100 %, :data:`EVAL_EVERY` steps per call."""
     x_held, y_held = _validation()
     start = time.perf_counter()
     model = build_adder(UNITS, cell="fused", seed=seed)
     train = make_in_graph_trainer(model, EVAL_EVERY, path.batch, N_BITS, jit_compile=path.xla,
                                   seed=seed, learning_rate=path.learning_rate)
     predict = tf.function(lambda x: model(x, training=False), jit_compile=path.xla)
+    first_call = None
     for step in range(EVAL_EVERY, max_steps + 1, EVAL_EVERY):
         train()
+        if first_call is None:
+            first_call = time.perf_counter() - start
         if _exact(predict, x_held, y_held):
-            return time.perf_counter() - start, step
-    return time.perf_counter() - start, None
+            return Timed(time.perf_counter() - start, step, first_call, EVAL_EVERY)
+    return Timed(time.perf_counter() - start, None, first_call, EVAL_EVERY)
 
 
 _TIMERS = {"train_adder": _time_train_adder, "in-graph": _time_in_graph, "fit": _time_fit}
@@ -192,9 +219,11 @@ def time_path(name: str, seed: int, max_steps: int = MAX_STEPS) -> dict:
     seed = check_int(seed, "seed", minimum=0)
     max_steps = check_positive_int(max_steps, "max_steps")
     path = PATHS[name]
-    seconds, steps = _TIMERS[path.kind](path, seed, max_steps)
-    return {"path": name, "seed": seed, "seconds": round(seconds, 3),
-            "reached": steps is not None, "steps": steps}
+    timed = _TIMERS[path.kind](path, seed, max_steps)
+    return {"path": name, "seed": seed, "seconds": round(timed.seconds, 3),
+            "reached": timed.steps is not None, "steps": timed.steps,
+            "first_call_seconds": round(timed.first_call_seconds, 3),
+            "first_call_steps": timed.first_call_steps}
 
 
 def load(path) -> tuple[dict, list[dict]]:

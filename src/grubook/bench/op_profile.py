@@ -6,10 +6,12 @@ runs on the CPU, an event with its duration, and stores the compiled
 program beside them. :func:`op_seconds` joins the two and sorts each
 instruction into one of :data:`CATEGORIES` by what it computes
 (:func:`category`); :func:`profile` captures a few calls of any function.
-The study profiles the training steps behind two of chapter 6's results:
-the book's and Keras's fastest at 4,096 x 9 with the full fused layer
-beside them, and the fused layer in both conventions at 512 units beside its
-matrix products alone (the roofline's miss), in a few rounds. Rows: ``{"label", "variant",
+The study profiles the training steps behind chapter 6's results
+(:data:`CASES`): the book's and Keras's fastest at 4,096 x 9 with the full
+fused layer beside them; the fused layer in both conventions at 512 units
+beside its matrix products alone (the roofline's miss); and the XLA steps
+behind the two headline misses, at 64 x 9 and 64 x 1,000, beside the
+products alone; in a few rounds. Rows: ``{"label", "variant",
 "round", "batch", "steps", "units", "calls", "wall_seconds", "seconds":
 {category: s}, "ops": {category: n}, "once": {category: s}, "top": [...]}``,
 per call.
@@ -58,8 +60,14 @@ CONTROL_OPCODES = frozenset({"while", "conditional", "call"})
 CASES = (
     ("4,096 x 9", 4096, 9, 16, ("fused: + unrolled + XLA", "Keras GRU + XLA", "fused + XLA")),
     ("512 units", 64, 100, 512, ("fused + XLA", "fused, reset after + XLA", "products + XLA")),
+    ("64 x 9", 64, 9, 16, ("fused: + unrolled + XLA", "fused + XLA",
+                           "Keras GRU, reset after + XLA", "products + XLA")),
+    ("64 x 1,000", 64, 1000, 16, ("fused + XLA", "products + XLA")),
 )
-"""The study's cases: ``(label, batch, steps, units, versions)``."""
+"""The study's cases: ``(label, batch, steps, units, versions)``. At 64 x 9 and 64 x 1,000,
+the XLA versions that were the book's or Keras's fastest in a headline run, beside a loop
+of the same matrix products alone (``roofline.make_products``); Keras's fastest at
+1,000 steps runs without XLA, which this profile cannot sort."""
 
 load = load_study
 """A stored profile study: ``(everything but the rows, rows)``."""
@@ -236,12 +244,31 @@ def study(cases=CASES, calls: int = 10, rounds: int = 5, seed: int = 0,
     return rows
 
 
-def category_seconds(rows: list[dict], label: str, variant: str, name: str) -> list[float]:
-    """Seconds per call in category ``name`` of ``variant`` in case ``label``, one per round."""
-    found = [r["seconds"][name] for r in rows if (r["label"], r["variant"]) == (label, variant)]
+def per_round(rows: list[dict], label: str, variant: str, key: str | None = None,
+              field: str = "seconds") -> np.ndarray:
+    """One value per round for ``variant`` in case ``label``: the profiled call's wall
+    seconds (``key`` None), or ``row[field][key]`` (``field`` "seconds", "ops" or "once")."""
+    found = [r["wall_seconds"] if key is None else r[field][key]
+             for r in rows if (r["label"], r["variant"]) == (label, variant)]
     if not found:
         raise KeyError(f"no row for {variant!r} in {label!r}")
-    return found
+    return np.array(found)
+
+
+def summed(rows: list[dict], label: str, variant: str, field: str = "seconds") -> np.ndarray:
+    """Per round, ``row[field]`` summed over :data:`CATEGORIES` for ``variant`` in case
+    ``label``: the seconds, the instructions run ("ops") or the seconds run once ("once")."""
+    return sum(per_round(rows, label, variant, c, field) for c in CATEGORIES)
+
+
+def over_rounds(values, digits: int = 1) -> str:
+    """``'2.9 (2.1 to 3.9)'``: the median of per-round ``values``, then the smallest and
+    the largest, to ``digits`` decimals."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        raise ValueError("values must hold at least one round, got none")
+    low, mid, high = values.min(), np.median(values), values.max()
+    return f"{mid:.{digits}f} ({low:.{digits}f} to {high:.{digits}f})"
 
 
 def main(argv=None) -> None:
