@@ -94,3 +94,31 @@ def test_count_arguments_are_checked_by_name(capsys):
     with pytest.raises(SystemExit):
         budget_module.check_study_arguments(parser, parser.parse_args(["--calls", "0"]))
     assert "--calls must be an int >= 1, got 0" in capsys.readouterr().err
+
+
+def test_parse_study_arguments_adds_a_studys_options_and_runs_its_check(capsys):
+    def check(args):
+        return f"--width must be even, got {args.width}" if args.width % 2 else None
+
+    options = [("--width", {"type": int, "default": 4})]
+    args = budget_module.parse_study_arguments("demo", "d", ["--width", "6"], rounds=2,
+                                               options=options, check=check)
+    assert (args.width, args.rounds) == (6, 2)
+    with pytest.raises(SystemExit):
+        budget_module.parse_study_arguments("demo", "d", ["--width", "5"], rounds=2,
+                                            options=options, check=check)
+    error = capsys.readouterr().err
+    assert "python -m grubook.bench demo" in error and "--width must be even, got 5" in error
+
+
+@pytest.mark.parametrize("study, argv, words", [
+    ("floor", ["--min-block-ms", "-1"], "--min-block-ms must be >= 0, got -1.0"),
+    ("roofline", ["--sizes", "16", "0"], "--sizes must be ints >= 1, got [16, 0]"),
+    ("time_to_adder", ["--max-steps", "0"], "--max-steps must be an int >= 1, got 0"),
+])
+def test_each_study_refuses_its_own_bad_options(capsys, study, argv, words):
+    from grubook.bench import cli
+
+    with pytest.raises(SystemExit):
+        cli.main([study, *argv])
+    assert words in capsys.readouterr().err

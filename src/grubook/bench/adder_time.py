@@ -25,7 +25,6 @@ picks each side's fastest path on seeds of their own
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,13 +36,7 @@ import tensorflow as tf
 
 from grubook._checks import check_int, check_positive_int
 from grubook._cli import seed_range
-from grubook.bench.budget import (
-    Budget,
-    add_study_arguments,
-    check_study_arguments,
-    load_study,
-    study_writer,
-)
+from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.floor import make_in_graph_trainer
 from grubook.bench.xla import single_threaded_xla
 from grubook.heldout import held_out_set
@@ -253,16 +246,13 @@ def fastest_path(rows: list[dict], candidates) -> str:
 
 def main(argv=None) -> None:
     """Time every path on each seed; print the rows; with ``--out``, write them as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.bench time_to_adder",
-                                     description=main.__doc__)
-    add_study_arguments(parser, rounds=None)
-    parser.add_argument("--seeds", type=seed_range, default=seed_range("1-3"),
-                        help="a seed or a range such as 1-3 (the default)")
-    parser.add_argument("--max-steps", type=int, default=MAX_STEPS)
-    parser.add_argument("--paths", nargs="+", choices=list(PATHS), default=list(PATHS),
-                        metavar="PATH")
-    args = parser.parse_args(argv)
-    check_study_arguments(parser, args)
+    args = parse_study_arguments(
+        "time_to_adder", main.__doc__, argv, rounds=None,
+        counts=[("--max-steps", MAX_STEPS, "steps after which a path stops")],
+        options=[("--seeds", {"type": seed_range, "default": seed_range("1-3"),
+                              "help": "a seed or a range such as 1-3 (the default)"}),
+                 ("--paths", {"nargs": "+", "choices": list(PATHS), "default": list(PATHS),
+                              "metavar": "PATH"})])
     if not args.xla_multi_thread:
         single_threaded_xla()
     budget = Budget(args.budget)

@@ -57,19 +57,27 @@ def check_study_arguments(parser: argparse.ArgumentParser, args: argparse.Namesp
 
 
 def parse_study_arguments(item: str, description: str, argv, rounds: int | None,
-                          counts=()) -> argparse.Namespace:
-    """The checked arguments of a study with no options but the shared ones and ``counts``.
+                          counts=(), options=(), check=None) -> argparse.Namespace:
+    """The checked arguments of the study ``python -m grubook.bench ITEM``.
 
-    ``counts`` holds ``(flag, default, help)`` for :func:`add_count_argument`;
-    the program is named ``python -m grubook.bench ITEM``.
+    Besides the shared options (:func:`add_study_arguments`), ``counts``
+    holds ``(flag, default, help)`` for :func:`add_count_argument` and
+    ``options`` holds ``(flag, keywords)`` for ``parser.add_argument``;
+    ``check(args)`` (optional) returns an error message naming the option,
+    or None when the arguments are acceptable.
     """
     parser = argparse.ArgumentParser(prog=f"python -m grubook.bench {item}",
                                      description=description)
     add_study_arguments(parser, rounds=rounds)
     for flag, default, help in counts:
         add_count_argument(parser, flag, default, help)
+    for flag, keywords in options:
+        parser.add_argument(flag, **keywords)
     args = parser.parse_args(argv)
     check_study_arguments(parser, args)
+    problem = check(args) if check is not None else None
+    if problem:
+        parser.error(problem)
     return args
 
 

@@ -28,7 +28,6 @@ training step and are named by :func:`row_name`.
 
 from __future__ import annotations
 
-import argparse
 import functools
 from collections.abc import Callable
 
@@ -37,7 +36,7 @@ import numpy as np
 import tensorflow as tf
 
 from grubook._checks import check_int, check_positive_int
-from grubook.bench.budget import Budget, add_study_arguments, check_study_arguments, study_writer
+from grubook.bench.budget import Budget, parse_study_arguments, study_writer
 from grubook.bench.compare import _row
 from grubook.bench.rows import Timing, rows_from_json, rows_to_json
 from grubook.bench.runners import make_runner, problems, quiet_retracing, training_step
@@ -274,12 +273,12 @@ def steps_per_second(rows: list[Timing], name: str) -> float:
 
 def main(argv=None) -> None:
     """Time the floor study; print the medians; with ``--out``, write every round as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.bench floor",
-                                     description=main.__doc__)
-    add_study_arguments(parser, rounds=10)
-    parser.add_argument("--min-block-ms", type=float, default=1e3 * MIN_BLOCK_SECONDS)
-    args = parser.parse_args(argv)
-    check_study_arguments(parser, args)
+    args = parse_study_arguments(
+        "floor", main.__doc__, argv, rounds=10,
+        options=[("--min-block-ms", {"type": float, "default": 1e3 * MIN_BLOCK_SECONDS,
+                                     "help": "least milliseconds of one timed block"})],
+        check=lambda a: (f"--min-block-ms must be >= 0, got {a.min_block_ms}"
+                         if a.min_block_ms < 0 else None))
     if not args.xla_multi_thread:
         single_threaded_xla()
     budget = Budget(args.budget)

@@ -7,16 +7,16 @@ of running them is fastest? For ``n`` in :data:`BITS` and a batch in
 steps for each of :data:`LONG_VARIANTS`, in interleaved rounds: the NumPy
 loop of ``grubook.analysis.adder.run_adder``, the book's Keras model
 (``RNN(GRUCell)``), ``keras.layers.GRU`` and the fused layer, each in
-``tf.function`` with and without XLA, and PyTorch's ``torch.nn.GRU`` (when PyTorch
-is installed; it computes the reset-after GRU, whose cost per step is the
-same). All run the same 16-unit weights. Rows: ``{"bits", "batch",
+``tf.function`` with and without XLA, the fused layer with its changes off
+and with only the input projection hoisted (under XLA), and PyTorch's
+``torch.nn.GRU`` (when PyTorch is installed; it computes the reset-after
+GRU, whose cost per step is the same). All run the same 16-unit weights. Rows: ``{"bits", "batch",
 "variant", "seconds"}`` (seconds per call, one per round). The weights are
 untrained (random, from the seed): the time does not depend on them.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import importlib.util
 from collections.abc import Callable
@@ -26,13 +26,7 @@ import tensorflow as tf
 
 from grubook._checks import check_positive_int
 from grubook.analysis.adder import adder_weights, run_adder
-from grubook.bench.budget import (
-    Budget,
-    add_study_arguments,
-    check_study_arguments,
-    load_study,
-    study_writer,
-)
+from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.runners import make_runner, problems, quiet_retracing
 from grubook.bench.timing import MIN_BLOCK_SECONDS, time_interleaved
 from grubook.bench.variants import build_variant_models
@@ -44,8 +38,10 @@ BITS = (1024, 10_000)
 BATCHES = (1, 1000)
 """One number at a time, and a thousand."""
 TF_VARIANTS = ("RNN(GRUCell)", "RNN(GRUCell) + XLA", "Keras GRU", "Keras GRU + XLA", "fused",
-               "fused + XLA")
-"""The TensorFlow versions timed (``bench`` variants, forward mode), each with and without XLA."""
+               "fused + XLA", "fused: all off + XLA", "fused: + hoisted + XLA")
+"""The TensorFlow versions timed (``bench`` variants, forward mode), each with and without XLA,
+and the fused layer's first two rungs under XLA: with every change off, and with only the
+input projection hoisted out of the loop (all steps' at once)."""
 LONG_VARIANTS = ("NumPy loop", *TF_VARIANTS, "PyTorch")
 """Every version timed; PyTorch only when it is installed."""
 
@@ -135,11 +131,7 @@ def median_seconds(rows: list[dict], variant: str, bits: int, batch: int) -> flo
 
 def main(argv=None) -> None:
     """Time the long workload; print medians; with ``--out``, write every round as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.bench long",
-                                     description=main.__doc__)
-    add_study_arguments(parser, rounds=3)
-    args = parser.parse_args(argv)
-    check_study_arguments(parser, args)
+    args = parse_study_arguments("long", main.__doc__, argv, rounds=3)
     if not args.xla_multi_thread:
         single_threaded_xla()
     budget = Budget(args.budget)

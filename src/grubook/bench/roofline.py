@@ -18,7 +18,6 @@ per round).
 
 from __future__ import annotations
 
-import argparse
 import functools
 from collections.abc import Callable
 
@@ -26,13 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from grubook._checks import check_positive_int
-from grubook.bench.budget import (
-    Budget,
-    add_study_arguments,
-    check_study_arguments,
-    load_study,
-    study_writer,
-)
+from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.runners import make_runner, problems, quiet_retracing
 from grubook.bench.timing import MIN_BLOCK_SECONDS, time_interleaved
 from grubook.bench.variants import build_variant_models
@@ -149,14 +142,12 @@ def achieved_rate(rows: list[dict], variant: str, units: int) -> float:
 
 def main(argv=None) -> None:
     """Time the roofline study; print achieved rates; with ``--out``, write every round."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.bench roofline",
-                                     description=main.__doc__)
-    add_study_arguments(parser, rounds=5)
-    parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES), metavar="H")
-    args = parser.parse_args(argv)
-    check_study_arguments(parser, args)
-    if any(h < 1 for h in args.sizes):
-        parser.error(f"--sizes must be ints >= 1, got {args.sizes}")
+    args = parse_study_arguments(
+        "roofline", main.__doc__, argv, rounds=5,
+        options=[("--sizes", {"nargs": "+", "type": int, "default": list(SIZES),
+                              "metavar": "H", "help": "hidden sizes"})],
+        check=lambda a: (f"--sizes must be ints >= 1, got {a.sizes}"
+                         if any(h < 1 for h in a.sizes) else None))
     if not args.xla_multi_thread:
         single_threaded_xla()
     budget = Budget(args.budget)

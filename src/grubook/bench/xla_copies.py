@@ -12,18 +12,10 @@ Rows: ``{"steps", "variant", "loops": [{"writes", "copies"}, ...]}``.
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 import tensorflow as tf
 
-from grubook.bench.budget import (
-    Budget,
-    add_study_arguments,
-    check_study_arguments,
-    load_study,
-    study_writer,
-)
+from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.runners import make_runner, problems, quiet_retracing
 from grubook.bench.variants import build_variant_models
 from grubook.bench.xla import single_threaded_xla, xla_loop_buffers
@@ -69,11 +61,7 @@ def fitted_exponents(rows, variant: str, lengths) -> np.ndarray:
 
 def main(argv=None) -> None:
     """Count the planned copies at every length; with ``--out``, write them as JSON."""
-    parser = argparse.ArgumentParser(prog="python -m grubook.bench copies",
-                                     description=main.__doc__)
-    add_study_arguments(parser, rounds=None)
-    args = parser.parse_args(argv)
-    check_study_arguments(parser, args)
+    args = parse_study_arguments("copies", main.__doc__, argv, rounds=None)
     if not args.xla_multi_thread:
         single_threaded_xla()
     budget = Budget(args.budget)
