@@ -225,6 +225,16 @@ def test_ratio_spread_is_taken_round_by_round():
         bench.ratio_spread(rows, (64, 9), "fused + XLA", "Keras GRU")
 
 
+def test_median_ms_reads_one_version_at_one_shape():
+    rows = [_timing("fused", [1.0, 4.0, 3.0]), _timing("fused", [0.5], shape=(8, 3)),
+            _timing("fused", [7.0], mode="forward")]
+    assert bench.median_ms(rows, (64, 9), "fused") == 3000.0
+    assert bench.median_ms(rows, (8, 3), "fused") == 500.0
+    assert bench.median_ms(rows, (64, 9), "fused", mode="forward") == 7000.0
+    with pytest.raises(KeyError, match="no row"):
+        bench.median_ms(rows, (64, 1000), "fused")
+
+
 def test_fastest_is_chosen_on_other_rounds_than_it_is_reported_on():
     # "fused" wins the even rounds and "fused + XLA" the odd ones.
     rows = [_timing("fused", [1.0, 9.0, 1.0, 9.0]), _timing("fused + XLA", [2.0, 1.0, 2.0, 1.0]),

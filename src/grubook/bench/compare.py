@@ -46,6 +46,11 @@ def _row(rows: list[Timing], shape, mode: str, variant: str) -> Timing:
     return found[0]
 
 
+def median_ms(rows: list[Timing], shape, variant: str, mode: str = "train") -> float:
+    """``variant``'s median time per call at ``shape`` ``(batch, steps)`` in ``mode``, in ms."""
+    return 1e3 * _row(rows, shape, mode, variant).median_seconds
+
+
 def ratio_spread(rows: list[Timing], shape, variant: str, baseline: str, mode: str = "train",
                  rounds=slice(None)) -> Spread:
     """``variant``'s time over ``baseline``'s, round by round, at ``shape`` (batch, steps).
