@@ -35,11 +35,17 @@ def test_auto_jit_compile_is_off_on_a_cpu_only_machine(monkeypatch):
     accelerated = any(d.device_type != "CPU" for d in tf.config.list_physical_devices())
     assert model.jit_compile is (accelerated and trainer.model_supports_jit(model))
     # On any machine: with only CPUs in sight, "auto" turns XLA off although
-    # every layer of the adder supports it.
+    # every layer of the adder supports it. (Keras also refuses XLA while op
+    # determinism is on, which is global: another test in this process may
+    # have switched it on, so each state is set here.)
     cpus = tf.config.list_physical_devices("CPU")
     monkeypatch.setattr(tf.config, "list_physical_devices",
                         lambda device_type=None: cpus if device_type in (None, "CPU") else [])
-    assert trainer.model_supports_jit(model) is True
+    framework_config = importlib.import_module("tensorflow.python.framework.config")
+    for deterministic in (False, True):
+        monkeypatch.setattr(framework_config, "is_op_determinism_enabled",
+                            lambda on=deterministic: on)
+        assert trainer.model_supports_jit(model) is not deterministic
     model = build_adder(4, cell="keras", seed=0)
     model.compile(optimizer="adam", loss="binary_crossentropy")
     assert model.jit_compile is False
