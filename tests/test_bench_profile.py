@@ -110,6 +110,8 @@ def test_per_round_reads_one_version_per_round():
     assert op_profile.per_round(rows, "a", "v", "moving data").tolist() == [1.0, 2.0]
     assert op_profile.per_round(rows, "a", "v").tolist() == [5.0, 6.0]
     assert op_profile.per_round(rows, "a", "v", "moving data", "ops").tolist() == [3.0, 3.0]
+    assert op_profile.median_ms(rows, "a", "v") == 5500.0
+    assert op_profile.median_ms(rows, "a", "v", "moving data") == 1500.0
     with pytest.raises(KeyError, match="no row for 'w' in 'a'"):
         op_profile.per_round(rows, "a", "w", "moving data")
 

@@ -10,8 +10,9 @@ loop of ``grubook.analysis.adder.run_adder``, the book's Keras model
 ``tf.function`` with and without XLA, the fused layer with its changes off
 and with only the input projection hoisted (under XLA), and PyTorch's
 ``torch.nn.GRU`` (when PyTorch is installed; it computes the reset-after
-GRU, whose cost per step is the same). All run the same 16-unit weights. Rows: ``{"bits", "batch",
-"variant", "seconds"}`` (seconds per call, one per round). The weights are
+GRU, whose cost per step is the same). All run the same 16-unit weights.
+Rows: ``{"bits", "batch", "variant", "seconds"}`` (seconds per call, one per
+round). The weights are
 untrained (random, from the seed): the time does not depend on them.
 """
 
@@ -41,7 +42,7 @@ TF_VARIANTS = ("RNN(GRUCell)", "RNN(GRUCell) + XLA", "Keras GRU", "Keras GRU + X
                "fused + XLA", "fused: all off + XLA", "fused: + hoisted + XLA")
 """The TensorFlow versions timed (``bench`` variants, forward mode), each with and without XLA,
 and the fused layer's first two rungs under XLA: with every change off, and with only the
-input projection hoisted out of the loop (all steps' at once)."""
+input projection hoisted out of the loop (all steps at once)."""
 LONG_VARIANTS = ("NumPy loop", *TF_VARIANTS, "PyTorch")
 """Every version timed; PyTorch only when it is installed."""
 

@@ -255,6 +255,11 @@ def per_round(rows: list[dict], label: str, variant: str, key: str | None = None
     return np.array(found)
 
 
+def median_ms(rows: list[dict], label: str, variant: str, key: str | None = None) -> float:
+    """The median over rounds of :func:`per_round` (the call, or category ``key``), in ms."""
+    return 1e3 * float(np.median(per_round(rows, label, variant, key)))
+
+
 def summed(rows: list[dict], label: str, variant: str, field: str = "seconds") -> np.ndarray:
     """Per round, ``row[field]`` summed over :data:`CATEGORIES` for ``variant`` in case
     ``label``: the seconds, the instructions run ("ops") or the seconds run once ("once")."""
