@@ -274,10 +274,11 @@ def test_the_command_line_writes_every_round_as_json(tmp_path, capsys):
     out = tmp_path / "bench.json"
     argv = ["--shapes", "4x3", "--variants", "fused", "Keras GRU, unrolled", "--modes", "train",
             "--rounds", "2", "--repetitions", "1", "--warmup", "0", "--min-block-ms", "0",
-            "--units", "4", "--out", str(out)]
-    bench.main(argv)
+            "--units", "4", "--default-allocator", "--out", str(out)]
+    bench.main(argv)  # TensorFlow has run in this process: its allocator is the default one
     stored, rows = bench.load_rows(out)
     assert stored["command"] == "python -m grubook.bench " + " ".join(argv)
+    assert stored["pooled_allocator"] is False and bench.XLA_SINGLE_THREAD in stored["xla_flags"]
     assert stored["settings"]["rounds"] == 2 and stored["settings"]["shapes"] == [[4, 3]]
     assert [(r.variant, len(r.seconds)) for r in rows] == [("fused", 2),
                                                            ("Keras GRU, unrolled", 2)]

@@ -18,8 +18,11 @@ def test_a_run_is_the_benchmark_of_both_families_in_a_fresh_process():
     assert set(args.variants) == set(FAMILIES["book"]) | set(FAMILIES["Keras"])
     assert (args.rounds, args.seed, args.out) == (10, 2, "out.json")
     assert not args.xla_multi_thread
+    assert not args.default_allocator
     multi = headline.run_command(0, 10, "o.json", multi_thread=True)
     assert parse_args(multi[3:]).xla_multi_thread
+    default = parse_args(headline.run_command(0, 10, "o.json", False, default_allocator=True)[3:])
+    assert default.default_allocator and not default.xla_multi_thread
 
 
 def _timings(book_seconds, keras_seconds):

@@ -72,8 +72,10 @@ def test_torch_state_refuses_reset_before_weights():
 @pytest.mark.slow  # a whole command, about 25 s (make test-peers and test-slow run it)
 def test_the_command_line_times_both_sides_and_writes_json(tmp_path):
     out = tmp_path / "peers.json"
-    peers.main(["--shapes", "4x3", "--rounds", "2", "--min-block-ms", "0", "--out", str(out)])
+    peers.main(["--shapes", "4x3", "--rounds", "2", "--min-block-ms", "0", "--default-allocator",
+                "--out", str(out)])
     stored = json.loads(out.read_text())
+    assert stored["pooled_allocator"] is False
     assert stored["torch"] == torch.__version__ and stored["settings"]["rounds"] == 2
     assert 0 <= stored["check_max_difference"] < 1e-5
     variants = {row["variant"] for row in stored["rows"]}

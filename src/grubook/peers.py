@@ -32,6 +32,7 @@ import numpy as np
 import tensorflow as tf
 
 from grubook import bench, conventions
+from grubook.bench.process import add_process_arguments, prepare_process
 from grubook.cell import GRUParams, get_params
 
 __all__ = [
@@ -229,10 +230,11 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--min-block-ms", type=float, default=1e3 * bench.MIN_BLOCK_SECONDS)
     parser.add_argument("--out", metavar="PATH")
+    add_process_arguments(parser)
     args = parser.parse_args(argv)
     if args.rounds < 2:
         parser.error(f"--rounds must be an int >= 2, got {args.rounds}")
-    bench.single_threaded_xla()
+    process = prepare_process(args)
     start = time.perf_counter()
     worst = check_torch()
     print(f"torch.nn.GRU against the book's cell: outputs and gradients within {worst:.1e}")
@@ -246,7 +248,7 @@ def main(argv=None) -> None:
         fields = {"settings": {k: v for k, v in vars(args).items() if k != "out"},
                   "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
                   "check_max_difference": worst,
-                  "xla_flags": os.environ.get("XLA_FLAGS", ""), "cpus": os.cpu_count()}
+                  **process, "cpus": os.cpu_count()}
         write_results(args.out, "grubook.peers", argv, start, fields, bench.rows_to_json(rows),
                       "timings")
 

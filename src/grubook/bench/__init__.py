@@ -30,6 +30,7 @@ their quartiles and a sign test (:class:`Spread`, :func:`ratio_verdict`).
 - ``runners``: running a version once (:func:`make_runner`, :func:`training_step`), the check.
 - ``timing``: interleaved timing (:func:`time_interleaved`) and :func:`benchmark`.
 - ``xla``: XLA's single-thread setting and the buffers its while loops copy.
+- ``process``: a timing process's settings: XLA's threads, TensorFlow's pooling allocator.
 - ``rows``: the rows of timings (:class:`Timing`), as JSON and as a table.
 - ``compare``: ratios of two versions round by round, with a sign test.
 - ``cli``: the command line (``main``), run by ``__main__``; ``python -m grubook.bench
@@ -57,6 +58,7 @@ from grubook.bench.compare import (
     ratio_verdict,
     sign,
 )
+from grubook.bench.process import POOL_VARIABLE, pooled_allocator, prepare_process
 from grubook.bench.rows import (
     Timing,
     format_table,
@@ -112,6 +114,9 @@ __all__ = [
     "CHECK_STEPS",
     "XLA_SINGLE_THREAD",
     "single_threaded_xla",
+    "POOL_VARIABLE",
+    "pooled_allocator",
+    "prepare_process",
     "EAGER_MAX_STEPS",
     "MIN_BLOCK_SECONDS",
     "problems",

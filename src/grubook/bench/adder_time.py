@@ -38,7 +38,7 @@ from grubook._checks import check_int, check_positive_int
 from grubook._cli import seed_range
 from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.floor import make_in_graph_trainer
-from grubook.bench.xla import single_threaded_xla
+from grubook.bench.process import prepare_process
 from grubook.heldout import held_out_set
 from grubook.model import build_adder
 from grubook.train import DEFAULT_LEARNING_RATE, exact_match, fresh_batches, train_adder
@@ -253,11 +253,10 @@ def main(argv=None) -> None:
                               "help": "a seed or a range such as 1-3 (the default)"}),
                  ("--paths", {"nargs": "+", "choices": list(PATHS), "default": list(PATHS),
                               "metavar": "PATH"})])
-    if not args.xla_multi_thread:
-        single_threaded_xla()
+    process = prepare_process(args)
     budget = Budget(args.budget)
     write = study_writer(args, "time_to_adder", argv, budget,
-                         {"max_steps": args.max_steps, "eval_every": EVAL_EVERY})
+                         {**process, "max_steps": args.max_steps, "eval_every": EVAL_EVERY})
     rows = []
     for i, seed in enumerate(args.seeds):
         shift = i % len(args.paths)  # the order rotates from seed to seed

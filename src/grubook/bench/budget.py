@@ -14,6 +14,7 @@ import os
 import time
 
 from grubook._results import write_results
+from grubook.bench.process import add_process_arguments
 
 DEFAULT_BUDGET = 900.0
 """Seconds a study may run before it stops starting rounds (15 minutes)."""
@@ -21,7 +22,7 @@ DEFAULT_BUDGET = 900.0
 
 def add_study_arguments(parser: argparse.ArgumentParser, rounds: int | None) -> None:
     """Add ``--rounds`` (default ``rounds``; None: no such option), ``--budget``, ``--out``
-    and ``--xla-multi-thread``."""
+    and the process's settings (``process.add_process_arguments``)."""
     if rounds is not None:
         parser.add_argument("--rounds", type=int, default=rounds,
                             help=f"interleaved rounds (default {rounds})")
@@ -31,8 +32,7 @@ def add_study_arguments(parser: argparse.ArgumentParser, rounds: int | None) -> 
     parser.add_argument("--out", metavar="PATH",
                         help="write the settings, versions and every round as JSON, "
                         "after each round")
-    parser.add_argument("--xla-multi-thread", action="store_true",
-                        help="keep XLA's default of splitting matrix products across threads")
+    add_process_arguments(parser)
 
 
 def add_count_argument(parser: argparse.ArgumentParser, flag: str, default: int,
@@ -101,7 +101,8 @@ def study_writer(args: argparse.Namespace, item: str, argv, budget: Budget, fiel
     """A function ``write(rows, complete)`` that writes the study's JSON to ``args.out``.
 
     The file holds the command (``python -m grubook.bench ITEM ...``),
-    ``fields``, the settings, the XLA flags, the number of CPUs, ``complete``
+    ``fields`` (a study that runs TensorFlow puts ``process.prepare_process``'s
+    settings there), the settings, the XLA flags, the number of CPUs, ``complete``
     (False while rounds remain or when the budget stopped the study) and the
     rows. Without ``--out`` the writer does nothing.
     """

@@ -9,10 +9,10 @@ import sys
 import time
 
 from grubook._results import write_results
+from grubook.bench.process import add_process_arguments, prepare_process
 from grubook.bench.rows import format_table, rows_to_json
 from grubook.bench.timing import EAGER_MAX_STEPS, MIN_BLOCK_SECONDS, benchmark
 from grubook.bench.variants import DEFAULT_SHAPES, MODES, VARIANTS
-from grubook.bench.xla import XLA_SINGLE_THREAD, single_threaded_xla
 
 STUDIES = {"floor": "grubook.bench.floor", "time_to_adder": "grubook.bench.adder_time",
            "roofline": "grubook.bench.roofline", "long": "grubook.bench.long_inference",
@@ -98,13 +98,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="time the eager loop only up to this many steps "
         f"(default {EAGER_MAX_STEPS})",
     )
-    parser.add_argument(
-        "--xla-multi-thread",
-        action="store_true",
-        help="keep XLA's default of splitting every matrix product across "
-        f"threads (by default this sets {XLA_SINGLE_THREAD}, as the "
-        "book's chapter does)",
-    )
+    add_process_arguments(parser)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--out",
@@ -136,8 +130,7 @@ def main(argv=None) -> None:
         importlib.import_module(STUDIES[arguments[0]]).main(arguments[1:])
         return
     args = parse_args(argv)
-    if not args.xla_multi_thread:
-        single_threaded_xla()
+    process = prepare_process(args)
     start = time.perf_counter()
     rows = benchmark(
         args.shapes,
@@ -156,13 +149,13 @@ def main(argv=None) -> None:
         f"median of {args.rounds} interleaved rounds; a block is {args.repetitions} calls "
         f"or more, to last at least {args.min_block_ms:g} ms; "
         f"{args.warmup} warm-up calls; units {args.units}; "
-        f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}; "
+        f"XLA_FLAGS={process['xla_flags']!r}; pooled allocator {process['pooled_allocator']}; "
         f"wall time {time.perf_counter() - start:.0f} s"
     )
     if args.out:
         fields = {
             "settings": {key: value for key, value in vars(args).items() if key != "out"},
-            "xla_flags": os.environ.get("XLA_FLAGS", ""),
+            **process,
             "cpus": os.cpu_count(),
         }
         write_results(args.out, "grubook.bench", argv, start, fields, rows_to_json(rows),

@@ -38,11 +38,11 @@ import tensorflow as tf
 from grubook._checks import check_int, check_positive_int
 from grubook.bench.budget import Budget, parse_study_arguments, study_writer
 from grubook.bench.compare import _row
+from grubook.bench.process import prepare_process
 from grubook.bench.rows import Timing, rows_from_json, rows_to_json
 from grubook.bench.runners import make_runner, problems, quiet_retracing, training_step
 from grubook.bench.timing import MIN_BLOCK_SECONDS, time_interleaved
 from grubook.bench.variants import MODELS, VARIANT_SPECS, build_variant_models
-from grubook.bench.xla import single_threaded_xla
 from grubook.model import build_adder
 
 LENGTHS = (1, 2, 4, 8, 16, 32, 64)
@@ -279,10 +279,9 @@ def main(argv=None) -> None:
                                      "help": "least milliseconds of one timed block"})],
         check=lambda a: (f"--min-block-ms must be >= 0, got {a.min_block_ms}"
                          if a.min_block_ms < 0 else None))
-    if not args.xla_multi_thread:
-        single_threaded_xla()
+    process = prepare_process(args)
     budget = Budget(args.budget)
-    write = study_writer(args, "floor", argv, budget, {"units": 16, "batch": 64})
+    write = study_writer(args, "floor", argv, budget, {**process, "units": 16, "batch": 64})
     rows = study(args.rounds, min_block_seconds=args.min_block_ms / 1e3,
                  deadline=budget.deadline, on_round=lambda rows: write(rows_to_json(rows), False))
     write(rows_to_json(rows), len(rows[0].seconds) == args.rounds)

@@ -38,13 +38,15 @@ load = load_study
 """A stored headline study: ``(everything but the rows, rows)``; a row is one run."""
 
 
-def run_command(seed: int, rounds: int, out: str, multi_thread: bool) -> list[str]:
+def run_command(seed: int, rounds: int, out: str, multi_thread: bool,
+                default_allocator: bool = False) -> list[str]:
     """The command line of one run: the benchmark in a fresh Python process."""
     command = [sys.executable, "-m", "grubook.bench",
                "--shapes", *(f"{b}x{t}" for b, t in SHAPES), "--modes", "train",
                "--variants", *HEADLINE_VARIANTS, "--rounds", str(rounds),
                "--seed", str(seed), "--out", out]
-    return command + (["--xla-multi-thread"] if multi_thread else [])
+    return (command + (["--xla-multi-thread"] if multi_thread else [])
+            + (["--default-allocator"] if default_allocator else []))
 
 
 def run_ratios(runs: list[dict], shape) -> list[tuple[str, str, object]]:
@@ -66,13 +68,15 @@ def main(argv=None) -> None:
                 break
             out = str(Path(scratch) / f"run{seed}.json")
             try:
-                subprocess.run(run_command(seed, args.rounds, out, args.xla_multi_thread),
+                subprocess.run(run_command(seed, args.rounds, out, args.xla_multi_thread,
+                                           args.default_allocator),
                                check=True, timeout=left)
             except subprocess.TimeoutExpired:
                 print(f"run {seed} stopped at the budget; it is left out", flush=True)
                 break
             stored, timings = load_study(out)
             runs.append({"run": seed, "seed": seed, "xla_flags": stored["xla_flags"],
+                         "pooled_allocator": stored["pooled_allocator"],
                          "wall_seconds": stored["wall_seconds"], "timings": timings})
             rows = rows_from_json(timings)
             write(runs, False)

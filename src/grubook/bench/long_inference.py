@@ -28,10 +28,10 @@ import tensorflow as tf
 from grubook._checks import check_positive_int
 from grubook.analysis.adder import adder_weights, run_adder
 from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
+from grubook.bench.process import prepare_process
 from grubook.bench.runners import make_runner, problems, quiet_retracing
 from grubook.bench.timing import MIN_BLOCK_SECONDS, time_interleaved
 from grubook.bench.variants import build_variant_models
-from grubook.bench.xla import single_threaded_xla
 from grubook.cell import get_params
 
 BITS = (1024, 10_000)
@@ -133,10 +133,9 @@ def median_seconds(rows: list[dict], variant: str, bits: int, batch: int) -> flo
 def main(argv=None) -> None:
     """Time the long workload; print medians; with ``--out``, write every round as JSON."""
     args = parse_study_arguments("long", main.__doc__, argv, rounds=3)
-    if not args.xla_multi_thread:
-        single_threaded_xla()
+    process = prepare_process(args)
     budget = Budget(args.budget)
-    write = study_writer(args, "long", argv, budget, {"torch": has_torch()})
+    write = study_writer(args, "long", argv, budget, {**process, "torch": has_torch()})
     rows = study(rounds=args.rounds, budget=budget, on_round=lambda r: write(r, False))
     write(rows, len(rows) == len(BITS) * len(BATCHES) * (len(LONG_VARIANTS) - (not has_torch()))
           and all(len(r["seconds"]) == args.rounds for r in rows))

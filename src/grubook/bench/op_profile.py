@@ -43,10 +43,10 @@ from grubook.bench.budget import (
     parse_study_arguments,
     study_writer,
 )
+from grubook.bench.process import prepare_process
 from grubook.bench.roofline import make_products
 from grubook.bench.runners import make_runner, problems, quiet_retracing
 from grubook.bench.variants import build_variant_models
-from grubook.bench.xla import single_threaded_xla
 
 CATEGORIES = ("matrix products", "moving data", "elementwise and reductions")
 """What an instruction computes: a product of matrices; copies, concatenations, slices and
@@ -280,10 +280,9 @@ def main(argv=None) -> None:
     """Profile the study's cases; print each version's seconds per category."""
     args = parse_study_arguments("profile", main.__doc__, argv, rounds=5,
                                  counts=[("--calls", 10, "profiled calls")])
-    if not args.xla_multi_thread:
-        single_threaded_xla()
+    process = prepare_process(args)
     budget = Budget(args.budget)
-    write = study_writer(args, "profile", argv, budget, {})
+    write = study_writer(args, "profile", argv, budget, process)
     rows = study(calls=args.calls, rounds=args.rounds, budget=budget,
                  on_row=lambda r: write(r, False))
     write(rows, len(rows) == args.rounds * sum(len(case[-1]) for case in CASES))

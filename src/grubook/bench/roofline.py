@@ -26,10 +26,10 @@ import tensorflow as tf
 
 from grubook._checks import check_positive_int
 from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
+from grubook.bench.process import prepare_process
 from grubook.bench.runners import make_runner, problems, quiet_retracing
 from grubook.bench.timing import MIN_BLOCK_SECONDS, time_interleaved
 from grubook.bench.variants import build_variant_models
-from grubook.bench.xla import single_threaded_xla
 
 SIZES = (16, 64, 256, 512, 1024)
 """Hidden sizes H timed."""
@@ -148,11 +148,10 @@ def main(argv=None) -> None:
                               "metavar": "H", "help": "hidden sizes"})],
         check=lambda a: (f"--sizes must be ints >= 1, got {a.sizes}"
                          if any(h < 1 for h in a.sizes) else None))
-    if not args.xla_multi_thread:
-        single_threaded_xla()
+    process = prepare_process(args)
     budget = Budget(args.budget)
     write = study_writer(args, "roofline", argv, budget,
-                         {"batch": BATCH, "steps": STEPS, "large_rounds": LARGE_ROUNDS})
+                         {**process, "batch": BATCH, "steps": STEPS, "large_rounds": LARGE_ROUNDS})
     rows = study(args.sizes, args.rounds, budget=budget, on_round=lambda r: write(r, False))
     complete = {r["units"] for r in rows} == set(args.sizes) and all(
         len(r["seconds"]) == (min(args.rounds, LARGE_ROUNDS) if r["units"] >= LARGE

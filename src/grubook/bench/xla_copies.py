@@ -16,9 +16,10 @@ import numpy as np
 import tensorflow as tf
 
 from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
+from grubook.bench.process import prepare_process
 from grubook.bench.runners import make_runner, problems, quiet_retracing
 from grubook.bench.variants import build_variant_models
-from grubook.bench.xla import single_threaded_xla, xla_loop_buffers
+from grubook.bench.xla import xla_loop_buffers
 
 COPY_LENGTHS = (100, 250, 500, 1000, 2000)
 """The lengths of the stored timing sweep (``book/data/lengths.json``)."""
@@ -62,10 +63,9 @@ def fitted_exponents(rows, variant: str, lengths) -> np.ndarray:
 def main(argv=None) -> None:
     """Count the planned copies at every length; with ``--out``, write them as JSON."""
     args = parse_study_arguments("copies", main.__doc__, argv, rounds=None)
-    if not args.xla_multi_thread:
-        single_threaded_xla()
+    process = prepare_process(args)
     budget = Budget(args.budget)
-    write = study_writer(args, "copies", argv, budget, {"batch": 64})
+    write = study_writer(args, "copies", argv, budget, {**process, "batch": 64})
     models = build_variant_models(16, 0, COPY_VARIANTS)
     rows = []
     for steps in COPY_LENGTHS:
