@@ -54,6 +54,26 @@ def run_ratios(runs: list[dict], shape) -> list[tuple[str, str, object]]:
     return [family_ratio(rows_from_json(run["timings"]), tuple(shape)) for run in runs]
 
 
+def fresh_run(command: list[str], budget: Budget) -> dict | None:
+    """Run ``command`` (the benchmark, ending in ``--out PATH``) in a fresh process.
+
+    Returns the run as stored (``"xla_flags"``, ``"pooled_allocator"``,
+    ``"wall_seconds"``, ``"timings"``: its rows), or None if the budget
+    was spent before or during it (then it is left out).
+    """
+    left = budget.deadline - time.perf_counter()
+    if left <= 0:
+        return None
+    try:
+        subprocess.run(command, check=True, timeout=left)
+    except subprocess.TimeoutExpired:
+        print("a run stopped at the budget; it is left out", flush=True)
+        return None
+    stored, timings = load_study(command[command.index("--out") + 1])
+    return {"xla_flags": stored["xla_flags"], "pooled_allocator": stored["pooled_allocator"],
+            "wall_seconds": stored["wall_seconds"], "timings": timings}
+
+
 def main(argv=None) -> None:
     """Run the benchmark several times in fresh processes; write every run's rows as JSON."""
     args = parse_study_arguments("headline", main.__doc__, argv, rounds=10,
@@ -63,22 +83,13 @@ def main(argv=None) -> None:
     runs = []
     with tempfile.TemporaryDirectory() as scratch:
         for seed in range(args.runs):
-            left = budget.deadline - time.perf_counter()
-            if left <= 0:
-                break
             out = str(Path(scratch) / f"run{seed}.json")
-            try:
-                subprocess.run(run_command(seed, args.rounds, out, args.xla_multi_thread,
-                                           args.default_allocator),
-                               check=True, timeout=left)
-            except subprocess.TimeoutExpired:
-                print(f"run {seed} stopped at the budget; it is left out", flush=True)
+            run = fresh_run(run_command(seed, args.rounds, out, args.xla_multi_thread,
+                                        args.default_allocator), budget)
+            if run is None:
                 break
-            stored, timings = load_study(out)
-            runs.append({"run": seed, "seed": seed, "xla_flags": stored["xla_flags"],
-                         "pooled_allocator": stored["pooled_allocator"],
-                         "wall_seconds": stored["wall_seconds"], "timings": timings})
-            rows = rows_from_json(timings)
+            runs.append({"run": seed, "seed": seed, **run})
+            rows = rows_from_json(run["timings"])
             write(runs, False)
             for shape in SHAPES:
                 book, keras, spread = family_ratio(rows, shape)

@@ -1,0 +1,86 @@
+"""TensorFlow's pooling CPU allocator against its default (``python -m grubook.bench allocator``).
+
+The allocator is a setting of the whole process (``process.pooled_allocator``),
+so two allocators cannot be timed in the same rounds of one process. This
+study runs the benchmark at 64 × 1,000 (training step; the fused XLA step
+and Keras's GRU in both conventions) in fresh processes, in ``--pairs``
+pairs: one process with TensorFlow's default allocator and one with its
+pool, which of the two runs first alternating from pair to pair. The
+chapter compares each pair's medians (:func:`pair_ratios`).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
+from grubook.bench.headline import fresh_run
+from grubook.bench.rows import rows_from_json
+
+SHAPE = (64, 1000)
+"""Long numbers: the shape whose step builds buffers of megabytes at every call."""
+ALLOCATOR_VARIANTS = ("fused + XLA", "Keras GRU", "Keras GRU, reset after")
+"""The book's fastest at this shape and Keras's fastest in either convention."""
+
+load = load_study
+"""A stored allocator study: ``(everything but the rows, rows)``; a row is one process."""
+
+
+def run_command(seed: int, rounds: int, out: str, pooled: bool,
+                multi_thread: bool = False) -> list[str]:
+    """The command line of one process: the benchmark at :data:`SHAPE`."""
+    command = [sys.executable, "-m", "grubook.bench", "--shapes", f"{SHAPE[0]}x{SHAPE[1]}",
+               "--modes", "train", "--variants", *ALLOCATOR_VARIANTS,
+               "--rounds", str(rounds), "--seed", str(seed), "--out", out]
+    return (command + ([] if pooled else ["--default-allocator"])
+            + (["--xla-multi-thread"] if multi_thread else []))
+
+
+def pair_order(pair: int) -> tuple[bool, bool]:
+    """Which allocator runs first in pair ``pair``: ``(pooled?, pooled?)``, alternating."""
+    return (False, True) if pair % 2 == 0 else (True, False)
+
+
+def pair_ratios(rows: list[dict], variant: str) -> list[float]:
+    """For each pair, the pooled process's median time of ``variant`` over the default one's."""
+    medians = {(row["pair"], row["pooled_allocator"]):
+               np.median(next(r.seconds for r in rows_from_json(row["timings"])
+                              if r.variant == variant))
+               for row in rows}
+    pairs = sorted({pair for pair, _ in medians})
+    return [float(medians[p, True] / medians[p, False]) for p in pairs
+            if (p, True) in medians and (p, False) in medians]
+
+
+def main(argv=None) -> None:
+    """Time the long training step under each allocator in fresh processes, pair by pair."""
+    args = parse_study_arguments(
+        "allocator", main.__doc__, argv, rounds=5,
+        counts=[("--pairs", 6, "pairs of processes")],
+        check=lambda a: ("--default-allocator does not apply: every pair times both allocators"
+                         if a.default_allocator else None))
+    budget = Budget(args.budget)
+    write = study_writer(args, "allocator", argv, budget, {"shape": list(SHAPE)})
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for pair in range(args.pairs):
+            for pooled in pair_order(pair):
+                out = str(Path(scratch) / f"pair{pair}_{int(pooled)}.json")
+                run = fresh_run(run_command(pair, args.rounds, out, pooled,
+                                            args.xla_multi_thread), budget)
+                if run is None:
+                    write(rows, False)
+                    return
+                if run["pooled_allocator"] is not pooled:
+                    raise RuntimeError(f"pair {pair}: asked for pooled={pooled}, "
+                                       f"the process recorded {run['pooled_allocator']}")
+                rows.append({"pair": pair, **run})
+                write(rows, False)
+            ratios = pair_ratios(rows, ALLOCATOR_VARIANTS[0])
+            print(f"pair {pair}: {ALLOCATOR_VARIANTS[0]}, pooled / default = {ratios[-1]:.2f}",
+                  flush=True)
+    write(rows, len(rows) == 2 * args.pairs)

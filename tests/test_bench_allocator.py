@@ -1,0 +1,60 @@
+"""The allocator study (grubook.bench allocator): its processes, their order and the ratios."""
+
+import sys
+
+import pytest
+
+from grubook.bench import allocator
+from grubook.bench.cli import parse_args
+
+
+def test_each_process_is_the_benchmark_at_the_long_shape_with_its_allocator():
+    pooled = allocator.run_command(3, 5, "p.json", pooled=True)
+    default = allocator.run_command(3, 5, "d.json", pooled=False)
+    assert pooled[:3] == [sys.executable, "-m", "grubook.bench"]
+    args, default_args = parse_args(pooled[3:]), parse_args(default[3:])
+    assert args.shapes == [allocator.SHAPE] and args.modes == ["train"]
+    assert args.variants == list(allocator.ALLOCATOR_VARIANTS)
+    assert (args.rounds, args.seed, args.out) == (5, 3, "p.json")
+    assert not args.default_allocator and default_args.default_allocator
+    assert not args.xla_multi_thread
+    assert parse_args(allocator.run_command(0, 5, "m.json", True, multi_thread=True)[3:]
+                      ).xla_multi_thread
+
+
+def test_which_allocator_runs_first_alternates_between_pairs():
+    orders = [allocator.pair_order(p) for p in range(4)]
+    assert orders == [(False, True), (True, False)] * 2
+
+
+def _process(pair, pooled, seconds):
+    return {"pair": pair, "pooled_allocator": pooled,
+            "timings": [{"batch": 64, "steps": 1000, "mode": "train", "variant": v,
+                         "seconds": list(seconds) if v == "fused + XLA" else [1.0] * 3}
+                        for v in allocator.ALLOCATOR_VARIANTS]}
+
+
+def test_pair_ratios_divide_each_pairs_pooled_median_by_its_default_median():
+    rows = [_process(0, False, [2, 4, 9]), _process(0, True, [1, 2, 3]),
+            _process(1, True, [3, 3, 3]), _process(1, False, [1, 2, 2]),
+            _process(2, False, [1, 1, 1])]  # pair 2 unfinished: left out
+    assert allocator.pair_ratios(rows, "fused + XLA") == [0.5, 1.5]
+    assert allocator.pair_ratios(rows, "Keras GRU") == [1.0, 1.0]
+
+
+def test_the_study_refuses_default_allocator(capsys):
+    with pytest.raises(SystemExit):
+        allocator.main(["--default-allocator"])
+    assert "--default-allocator does not apply" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_command_times_one_pair_and_writes_both_processes(tmp_path):
+    import subprocess
+
+    out = tmp_path / "allocator.json"
+    subprocess.run([sys.executable, "-m", "grubook.bench", "allocator", "--pairs", "1",
+                    "--rounds", "1", "--out", str(out)], check=True, timeout=600)
+    stored, rows = allocator.load(out)
+    assert stored["complete"] and [r["pooled_allocator"] for r in rows] == [False, True]
+    assert len(allocator.pair_ratios(rows, "fused + XLA")) == 1
