@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each case starts a Python process that imports TensorFlow
+
 PROBE = """
 import argparse, json, sys
 from grubook.bench.process import add_process_arguments, prepare_process
