@@ -19,6 +19,7 @@ import numpy as np
 
 from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.headline import fresh_run
+from grubook.bench.process import process_flags
 from grubook.bench.rows import rows_from_json
 
 SHAPE = (64, 1000)
@@ -36,8 +37,7 @@ def run_command(seed: int, rounds: int, out: str, pooled: bool,
     command = [sys.executable, "-m", "grubook.bench", "--shapes", f"{SHAPE[0]}x{SHAPE[1]}",
                "--modes", "train", "--variants", *ALLOCATOR_VARIANTS,
                "--rounds", str(rounds), "--seed", str(seed), "--out", out]
-    return (command + ([] if pooled else ["--default-allocator"])
-            + (["--xla-multi-thread"] if multi_thread else []))
+    return command + process_flags(multi_thread, default_allocator=not pooled)
 
 
 def pair_order(pair: int) -> tuple[bool, bool]:

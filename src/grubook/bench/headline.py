@@ -26,6 +26,7 @@ from grubook.bench.budget import (
     study_writer,
 )
 from grubook.bench.compare import family_ratio
+from grubook.bench.process import process_flags
 from grubook.bench.rows import rows_from_json
 from grubook.bench.variants import FAMILIES
 
@@ -45,8 +46,7 @@ def run_command(seed: int, rounds: int, out: str, multi_thread: bool,
                "--shapes", *(f"{b}x{t}" for b, t in SHAPES), "--modes", "train",
                "--variants", *HEADLINE_VARIANTS, "--rounds", str(rounds),
                "--seed", str(seed), "--out", out]
-    return (command + (["--xla-multi-thread"] if multi_thread else [])
-            + (["--default-allocator"] if default_allocator else []))
+    return command + process_flags(multi_thread, default_allocator)
 
 
 def run_ratios(runs: list[dict], shape) -> list[tuple[str, str, object]]:

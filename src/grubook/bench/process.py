@@ -62,6 +62,12 @@ def add_process_arguments(parser: argparse.ArgumentParser) -> None:
                         "freed buffers back to the system, instead of its pooling one")
 
 
+def process_flags(multi_thread: bool, default_allocator: bool) -> list[str]:
+    """The options of :func:`add_process_arguments` asking a child process for these settings."""
+    return ((["--xla-multi-thread"] if multi_thread else [])
+            + (["--default-allocator"] if default_allocator else []))
+
+
 def prepare_process(args: argparse.Namespace) -> dict:
     """Make the process's settings that ``args`` asks for; return them, as a study records them.
 
