@@ -23,6 +23,14 @@ def test_a_run_is_the_benchmark_of_both_families_in_a_fresh_process():
     assert parse_args(multi[3:]).xla_multi_thread
     default = parse_args(headline.run_command(0, 10, "o.json", False, default_allocator=True)[3:])
     assert default.default_allocator and not default.xla_multi_thread
+    some = parse_args(headline.run_command(0, 30, "o.json", False, shapes=[(4096, 9)])[3:])
+    assert some.shapes == [(4096, 9)] and some.rounds == 30
+
+
+def test_the_study_times_only_its_own_shapes(capsys):
+    with pytest.raises(SystemExit):
+        headline.main(["--shapes", "64x9", "64x10"])
+    assert "--shapes must be some of" in capsys.readouterr().err
 
 
 def _timings(book_seconds, keras_seconds):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import time
 
 from grubook._results import write_results
@@ -79,6 +80,24 @@ def parse_study_arguments(item: str, description: str, argv, rounds: int | None,
     if problem:
         parser.error(problem)
     return args
+
+
+def run_within(command: list[str], budget: Budget) -> bool:
+    """Run ``command`` in a fresh process unless the budget runs out first; whether it ended.
+
+    A process still running when the budget ends is stopped (and its
+    partial output is the caller's to leave out). A failing process raises
+    ``subprocess.CalledProcessError``.
+    """
+    left = budget.deadline - budget.clock()
+    if left <= 0:
+        return False
+    try:
+        subprocess.run(command, check=True, timeout=left)
+    except subprocess.TimeoutExpired:
+        print("a process stopped at the budget; it is left out", flush=True)
+        return False
+    return True
 
 
 class Budget:

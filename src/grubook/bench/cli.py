@@ -17,7 +17,8 @@ from grubook.bench.variants import DEFAULT_SHAPES, MODES, VARIANTS
 STUDIES = {"floor": "grubook.bench.floor", "time_to_adder": "grubook.bench.adder_time",
            "roofline": "grubook.bench.roofline", "long": "grubook.bench.long_inference",
            "headline": "grubook.bench.headline", "copies": "grubook.bench.xla_copies",
-           "profile": "grubook.bench.op_profile", "allocator": "grubook.bench.allocator"}
+           "profile": "grubook.bench.op_profile", "allocator": "grubook.bench.allocator",
+           "faults": "grubook.bench.page_faults"}
 """``python -m grubook.bench ITEM ...`` runs that module's ``main`` (each has ``--budget``)."""
 
 

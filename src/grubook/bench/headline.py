@@ -6,25 +6,27 @@ the training-step benchmark (``python -m grubook.bench``: both families in
 all their settings, :data:`SHAPES`, train mode) ``--runs`` times, each in a
 fresh process with its own seed (so its own problems and order of timing),
 one after another, and stores every run's rows. The chapter reports each
-run's ratio (:func:`run_ratios`) and the spread across runs. With
+run's ratio (:func:`run_ratios`) and the spread across runs. ``--shapes``
+times some of :data:`SHAPES` only (with more rounds, say, where a target is
+close). With
 ``--xla-multi-thread`` the runs keep XLA's default threading, so that the
 single-thread setting can be compared across studies.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from grubook.bench.budget import (
     Budget,
     load_study,
     parse_study_arguments,
+    run_within,
     study_writer,
 )
+from grubook.bench.cli import parse_shape
 from grubook.bench.compare import family_ratio
 from grubook.bench.process import process_flags
 from grubook.bench.rows import rows_from_json
@@ -40,10 +42,10 @@ load = load_study
 
 
 def run_command(seed: int, rounds: int, out: str, multi_thread: bool,
-                default_allocator: bool = False) -> list[str]:
+                default_allocator: bool = False, shapes=SHAPES) -> list[str]:
     """The command line of one run: the benchmark in a fresh Python process."""
     command = [sys.executable, "-m", "grubook.bench",
-               "--shapes", *(f"{b}x{t}" for b, t in SHAPES), "--modes", "train",
+               "--shapes", *(f"{b}x{t}" for b, t in shapes), "--modes", "train",
                "--variants", *HEADLINE_VARIANTS, "--rounds", str(rounds),
                "--seed", str(seed), "--out", out]
     return command + process_flags(multi_thread, default_allocator)
@@ -61,13 +63,7 @@ def fresh_run(command: list[str], budget: Budget) -> dict | None:
     ``"wall_seconds"``, ``"timings"``: its rows), or None if the budget
     was spent before or during it (then it is left out).
     """
-    left = budget.deadline - time.perf_counter()
-    if left <= 0:
-        return None
-    try:
-        subprocess.run(command, check=True, timeout=left)
-    except subprocess.TimeoutExpired:
-        print("a run stopped at the budget; it is left out", flush=True)
+    if not run_within(command, budget):
         return None
     stored, timings = load_study(command[command.index("--out") + 1])
     return {"xla_flags": stored["xla_flags"], "pooled_allocator": stored["pooled_allocator"],
@@ -76,22 +72,29 @@ def fresh_run(command: list[str], budget: Budget) -> dict | None:
 
 def main(argv=None) -> None:
     """Run the benchmark several times in fresh processes; write every run's rows as JSON."""
-    args = parse_study_arguments("headline", main.__doc__, argv, rounds=10,
-                                 counts=[("--runs", 3, "independent runs")])
+    args = parse_study_arguments(
+        "headline", main.__doc__, argv, rounds=10, counts=[("--runs", 3, "independent runs")],
+        options=[("--shapes", {"nargs": "+", "type": parse_shape, "default": list(SHAPES),
+                               "metavar": "BATCHxSTEPS",
+                               "help": "shapes to time, of " + " ".join(
+                                   f"{b}x{t}" for b, t in SHAPES) + " (default: all)"})],
+        check=lambda a: (f"--shapes must be some of {list(SHAPES)}, got {a.shapes}"
+                         if not set(a.shapes) <= set(SHAPES) else None))
+    shapes = [s for s in SHAPES if s in set(args.shapes)]
     budget = Budget(args.budget)
-    write = study_writer(args, "headline", argv, budget, {"shapes": [list(s) for s in SHAPES]})
+    write = study_writer(args, "headline", argv, budget, {"shapes": [list(s) for s in shapes]})
     runs = []
     with tempfile.TemporaryDirectory() as scratch:
         for seed in range(args.runs):
             out = str(Path(scratch) / f"run{seed}.json")
             run = fresh_run(run_command(seed, args.rounds, out, args.xla_multi_thread,
-                                        args.default_allocator), budget)
+                                        args.default_allocator, shapes), budget)
             if run is None:
                 break
             runs.append({"run": seed, "seed": seed, **run})
             rows = rows_from_json(run["timings"])
             write(runs, False)
-            for shape in SHAPES:
+            for shape in shapes:
                 book, keras, spread = family_ratio(rows, shape)
                 print(f"run {seed} {shape}: {book} / {keras} = {spread.median:.2f}", flush=True)
     write(runs, len(runs) == args.runs)
