@@ -42,6 +42,11 @@ def test_pair_ratios_divide_each_pairs_pooled_median_by_its_default_median():
     assert allocator.pair_ratios(rows, "Keras GRU") == [1.0, 1.0]
 
 
+def test_process_medians_give_each_variant_its_median():
+    medians = allocator.process_medians(_process(0, True, [3, 1, 2]))
+    assert medians == {"fused + XLA": 2.0, "Keras GRU": 1.0, "Keras GRU, reset after": 1.0}
+
+
 def test_the_study_refuses_default_allocator(capsys):
     with pytest.raises(SystemExit):
         allocator.main(["--default-allocator"])

@@ -54,8 +54,25 @@ def test_each_process_of_a_pair_counts_in_itself_with_its_allocator():
 
 
 def test_the_pairs_refuse_one_allocator(capsys):
-    with pytest.raises(SystemExit, match="--default-allocator does not apply"):
+    with pytest.raises(SystemExit):
         page_faults.main(["--default-allocator"])
+    assert "--default-allocator does not apply" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         page_faults.main(["--calls", "0"])
     assert "--calls must be an int >= 1" in capsys.readouterr().err
+
+
+def _row(pair, pooled, round_, variant, faults, shape=(64, 9)):
+    return {"pair": pair, "pooled_allocator": pooled, "round": round_, "variant": variant,
+            "batch": shape[0], "steps": shape[1], "faults_per_call": faults}
+
+
+def test_last_round_faults_take_each_pairs_largest_count_in_its_last_round():
+    rows = [_row(0, False, 0, "a", 900.0), _row(0, False, 1, "a", 10.0),
+            _row(0, False, 1, "b", 30.0), _row(1, False, 1, "a", 5.0),
+            _row(1, True, 1, "a", 1.0), _row(0, False, 1, "c", 99.0),
+            _row(0, False, 1, "a", 70.0, shape=(64, 1000))]
+    assert page_faults.last_round_faults(rows, (64, 9), ("a", "b"), False) == [30.0, 5.0]
+    assert page_faults.last_round_faults(rows, (64, 9), ("a",), True) == [1.0]
+    with pytest.raises(KeyError, match="no count of"):
+        page_faults.last_round_faults(rows, (4096, 9), ("a",), False)

@@ -82,3 +82,11 @@ def test_the_roofline_figure_draws_rates_and_reference():
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     with pytest.raises(ValueError, match="at least one version"):
         grubook.plots.roofline([16], {}, {})
+
+
+def test_step_over_products_is_the_median_rounds_ratio_to_the_xla_products():
+    rows = [{"units": 512, "variant": "fused + XLA", "seconds": [2.0, 6.0, 3.0]},
+            {"units": 512, "variant": "products + XLA", "seconds": [1.0, 2.0, 1.0]},
+            {"units": 512, "variant": "products", "seconds": [9.0, 9.0, 9.0]}]
+    assert roofline.step_over_products(rows) == 3.0
+    assert roofline.step_over_products(rows, variant="products") == 9.0

@@ -15,8 +15,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.headline import fresh_run
 from grubook.bench.process import process_flags
@@ -45,11 +43,14 @@ def pair_order(pair: int) -> tuple[bool, bool]:
     return (False, True) if pair % 2 == 0 else (True, False)
 
 
+def process_medians(row: dict) -> dict[str, float]:
+    """One process of the study (a stored row): each variant's median seconds per call."""
+    return {r.variant: r.median_seconds for r in rows_from_json(row["timings"])}
+
+
 def pair_ratios(rows: list[dict], variant: str) -> list[float]:
     """For each pair, the pooled process's median time of ``variant`` over the default one's."""
-    medians = {(row["pair"], row["pooled_allocator"]):
-               np.median(next(r.seconds for r in rows_from_json(row["timings"])
-                              if r.variant == variant))
+    medians = {(row["pair"], row["pooled_allocator"]): process_medians(row)[variant]
                for row in rows}
     pairs = sorted({pair for pair, _ in medians})
     return [float(medians[p, True] / medians[p, False]) for p in pairs

@@ -109,7 +109,9 @@ def main(argv=None) -> None:
                 ("--calls", 5, "calls counted together in a round")],
         options=[("--in-process", {"action": "store_true",
                                    "help": "count in this process only (one process of a pair)"}),
-                 ("--seed", {"type": int, "default": 0, "help": "problems and weights"})])
+                 ("--seed", {"type": int, "default": 0, "help": "problems and weights"})],
+        check=lambda a: ("--default-allocator does not apply: every pair counts both "
+                         "allocators" if a.default_allocator and not a.in_process else None))
     budget = Budget(args.budget)
     if args.in_process:
         from grubook.bench.process import prepare_process
@@ -120,9 +122,6 @@ def main(argv=None) -> None:
                                 on_row=lambda rows: write(rows, False))
         write(rows, True)
         return
-    if args.default_allocator:
-        raise SystemExit("--default-allocator does not apply: every pair counts both "
-                         "allocators")
     write = study_writer(args, "faults", argv, budget, {"shapes": [list(s) for s in SHAPES]})
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -143,3 +142,20 @@ def main(argv=None) -> None:
                 print(f"pair {pair}, pooled {pooled}: {len(counted)} rows", flush=True)
     write(rows, len({(r["pair"], r["pooled_allocator"]) for r in rows}) == 2 * args.pairs)
 
+
+
+def last_round_faults(rows: list[dict], shape, variants, pooled: bool) -> list[float]:
+    """Per pair: the most faults per call among ``variants`` at ``shape`` in its last round.
+
+    ``rows`` are a stored study's; ``shape`` is ``(batch, steps)``. Returns
+    one value per pair that counted ``variants`` with this allocator.
+    """
+    found = [r for r in rows if (r["batch"], r["steps"]) == tuple(shape)
+             and r["variant"] in variants and r["pooled_allocator"] is pooled]
+    if not found:
+        raise KeyError(f"no count of {list(variants)} at {tuple(shape)} with "
+                       f"pooled={pooled}")
+    last = max(r["round"] for r in found)
+    pairs = sorted({r["pair"] for r in found})
+    return [max(r["faults_per_call"] for r in found if r["pair"] == p and r["round"] == last)
+            for p in pairs]

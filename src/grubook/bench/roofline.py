@@ -179,6 +179,15 @@ def time_ratio(rows: list[dict], variant: str, baseline: str, units: int) -> np.
     return seconds(variant) / seconds(baseline)
 
 
+def step_over_products(rows: list[dict], units: int = LARGE,
+                       variant: str = "fused + XLA") -> float:
+    """The median round's :func:`time_ratio` of ``variant`` to the products under XLA.
+
+    The roofline's target reads it at :data:`LARGE` units and above.
+    """
+    return float(np.median(time_ratio(rows, variant, PRODUCTS[0], units)))
+
+
 def figure_series(rows: list[dict]) -> tuple[list[int], dict, dict]:
     """The rows as the arguments of ``grubook.plots.roofline``, in billions per second.
 
