@@ -25,6 +25,12 @@ def test_fresh_memory_faults_on_every_call_and_reused_memory_does_not():
     assert reused < 5
 
 
+def test_the_machine_says_what_a_fault_stands_for():
+    system = page_faults.memory_system()
+    assert system["page_size"] >= 4096 and system["page_size"] & (system["page_size"] - 1) == 0
+    assert system["transparent_hugepages"] is None or "[" in system["transparent_hugepages"]
+
+
 def test_seconds_per_call_come_from_the_clock():
     ticks = iter([10.0, 16.0])
     _, seconds = page_faults.count_faults(lambda: None, calls=3, clock=lambda: next(ticks))

@@ -10,11 +10,14 @@ fresh processes (one per allocator, the first alternating as in the
 allocator study), each process runs the training step of :data:`FAULT_VARIANTS` at every shape of
 ``headline.SHAPES``: :data:`WARMUP_CALLS` untimed calls, then ``--rounds``
 rounds of ``--calls`` calls of each variant in turn, reading the process's
-count of minor faults (``getrusage``) and the clock around each round.
+count of minor faults (``getrusage``: every thread's, and mostly first
+touches of fresh pages here) and the clock around each round. The study
+records what a fault stands for on the machine (:func:`memory_system`).
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import tempfile
@@ -43,6 +46,19 @@ WARMUP_CALLS = 3
 load = load_study
 """A stored study: ``(everything but the rows, rows)``; a row is one variant at one shape
 in one round of one process."""
+
+
+def memory_system() -> dict:
+    """What a fault stands for on this machine: the page size in bytes, the kernel's
+    transparent-huge-page mode (None where it has none) and the C library's version."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as file:
+            huge = file.read().strip()
+    except OSError:
+        huge = None
+    return {"page_size": resource.getpagesize(), "transparent_hugepages": huge,
+            "libc": os.confstr("CS_GNU_LIBC_VERSION") if "CS_GNU_LIBC_VERSION"
+            in os.confstr_names else None}
 
 
 def minor_faults() -> int:
@@ -117,12 +133,13 @@ def main(argv=None) -> None:
         from grubook.bench.process import prepare_process
 
         process = prepare_process(args)
-        write = study_writer(args, "faults", argv, budget, process)
+        write = study_writer(args, "faults", argv, budget, {**process, **memory_system()})
         rows = count_in_process(args.rounds, args.calls, args.seed,
                                 on_row=lambda rows: write(rows, False))
         write(rows, True)
         return
-    write = study_writer(args, "faults", argv, budget, {"shapes": [list(s) for s in SHAPES]})
+    write = study_writer(args, "faults", argv, budget,
+                         {"shapes": [list(s) for s in SHAPES], **memory_system()})
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for pair in range(args.pairs):
@@ -137,7 +154,8 @@ def main(argv=None) -> None:
                 if stored["pooled_allocator"] is not pooled:
                     raise RuntimeError(f"pair {pair}: asked for pooled={pooled}, "
                                        f"the process recorded {stored['pooled_allocator']}")
-                rows += [{"pair": pair, "pooled_allocator": pooled, **row} for row in counted]
+                rows += [{"pair": pair, "pooled_allocator": pooled,
+                          "xla_flags": stored["xla_flags"], **row} for row in counted]
                 write(rows, False)
                 print(f"pair {pair}, pooled {pooled}: {len(counted)} rows", flush=True)
     write(rows, len({(r["pair"], r["pooled_allocator"]) for r in rows}) == 2 * args.pairs)
