@@ -90,3 +90,12 @@ def test_step_over_products_is_the_median_rounds_ratio_to_the_xla_products():
             {"units": 512, "variant": "products", "seconds": [9.0, 9.0, 9.0]}]
     assert roofline.step_over_products(rows) == 3.0
     assert roofline.step_over_products(rows, variant="products") == 9.0
+
+
+def test_large_sizes_get_at_most_large_rounds(monkeypatch):
+    monkeypatch.setattr(roofline, "LARGE", 4)
+    monkeypatch.setattr(roofline, "MIN_BLOCK_SECONDS", 0.0)
+    rows = roofline.study(sizes=[2, 4], rounds=2, large_rounds=1)
+    assert {r["units"]: len(r["seconds"]) for r in rows} == {2: 2, 4: 1}
+    with pytest.raises(ValueError, match="large_rounds"):
+        roofline.study(sizes=[2], large_rounds=0)

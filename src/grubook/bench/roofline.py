@@ -96,19 +96,21 @@ def _functions(units: int, seed: int) -> dict[str, Callable]:
 
 
 def study(sizes=SIZES, rounds: int = 5, seed: int = 0, budget: Budget | None = None,
-          on_round: Callable[[list[dict]], None] | None = None) -> list[dict]:
+          on_round: Callable[[list[dict]], None] | None = None,
+          large_rounds: int = LARGE_ROUNDS) -> list[dict]:
     """Time every version and the products at each size; the rows (see the module).
 
-    Sizes from :data:`LARGE` on get at most :data:`LARGE_ROUNDS` rounds. With
+    Sizes from :data:`LARGE` on get at most ``large_rounds`` rounds. With
     ``budget`` no size and no round starts once it is spent; ``on_round`` is
     called with all rows so far after every round.
     """
     rounds = check_positive_int(rounds, "rounds")
+    large_rounds = check_positive_int(large_rounds, "large_rounds")
     rows: list[dict] = []
     for units in sizes:
         if budget is not None and budget.spent():
             break
-        here = min(rounds, LARGE_ROUNDS) if units >= LARGE else rounds
+        here = min(rounds, large_rounds) if units >= LARGE else rounds
 
         def report(seconds, units=units, done=rows):
             if on_round is not None:
@@ -146,15 +148,19 @@ def main(argv=None) -> None:
         "roofline", main.__doc__, argv, rounds=5,
         options=[("--sizes", {"nargs": "+", "type": int, "default": list(SIZES),
                               "metavar": "H", "help": "hidden sizes"})],
+        counts=[("--large-rounds", LARGE_ROUNDS,
+                 f"at most this many rounds from {LARGE} units on, where a call takes seconds")],
         check=lambda a: (f"--sizes must be ints >= 1, got {a.sizes}"
                          if any(h < 1 for h in a.sizes) else None))
     process = prepare_process(args)
     budget = Budget(args.budget)
     write = study_writer(args, "roofline", argv, budget,
-                         {**process, "batch": BATCH, "steps": STEPS, "large_rounds": LARGE_ROUNDS})
-    rows = study(args.sizes, args.rounds, budget=budget, on_round=lambda r: write(r, False))
+                         {**process, "batch": BATCH, "steps": STEPS,
+                          "large_rounds": args.large_rounds})
+    rows = study(args.sizes, args.rounds, budget=budget, on_round=lambda r: write(r, False),
+                 large_rounds=args.large_rounds)
     complete = {r["units"] for r in rows} == set(args.sizes) and all(
-        len(r["seconds"]) == (min(args.rounds, LARGE_ROUNDS) if r["units"] >= LARGE
+        len(r["seconds"]) == (min(args.rounds, args.large_rounds) if r["units"] >= LARGE
                               else args.rounds) for r in rows)
     write(rows, complete)
     for units in sorted({r["units"] for r in rows}):
