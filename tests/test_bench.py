@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from grubook import bench  # noqa: E402
+from grubook.bench.process import onednn_enabled  # noqa: E402
 
 
 def test_parse_shape():
@@ -278,7 +279,9 @@ def test_the_command_line_writes_every_round_as_json(tmp_path, capsys):
     bench.main(argv)  # TensorFlow has run in this process: its allocator is the default one
     stored, rows = bench.load_rows(out)
     assert stored["command"] == "python -m grubook.bench " + " ".join(argv)
-    assert stored["pooled_allocator"] is False and bench.XLA_SINGLE_THREAD in stored["xla_flags"]
+    # TensorFlow's default CPU allocator pools exactly where oneDNN is on.
+    assert stored["onednn"] is onednn_enabled() and stored["pooled_allocator"] is stored["onednn"]
+    assert bench.XLA_SINGLE_THREAD in stored["xla_flags"]
     assert stored["settings"]["rounds"] == 2 and stored["settings"]["shapes"] == [[4, 3]]
     assert [(r.variant, len(r.seconds)) for r in rows] == [("fused", 2),
                                                            ("Keras GRU, unrolled", 2)]

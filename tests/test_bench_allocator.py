@@ -62,4 +62,20 @@ def test_the_command_times_one_pair_and_writes_both_processes(tmp_path):
                     "--rounds", "1", "--out", str(out)], check=True, timeout=600)
     stored, rows = allocator.load(out)
     assert stored["complete"] and [r["pooled_allocator"] for r in rows] == [False, True]
+    # Both processes ran without oneDNN, whose default allocator would pool.
+    assert [r["onednn"] for r in rows] == [False, False]
+    assert stored["process_environment"] == {"TF_ENABLE_ONEDNN_OPTS": "0"}
     assert len(allocator.pair_ratios(rows, "fused + XLA")) == 1
+
+
+def test_a_process_that_pooled_when_asked_not_to_is_refused_with_the_reason():
+    from grubook.bench.process import check_recorded_allocator
+
+    check_recorded_allocator("pair 0", False, {"pooled_allocator": False, "onednn": False})
+    check_recorded_allocator("pair 0", True, {"pooled_allocator": True, "onednn": True})
+    with pytest.raises(RuntimeError, match=r"pair 2: asked for pooled=False, the process "
+                                           r"recorded True \(TensorFlow ran oneDNN there"):
+        check_recorded_allocator("pair 2", False, {"pooled_allocator": True, "onednn": True})
+    with pytest.raises(RuntimeError) as refused:
+        check_recorded_allocator("pair 1", True, {"pooled_allocator": False, "onednn": False})
+    assert str(refused.value) == "pair 1: asked for pooled=True, the process recorded False"

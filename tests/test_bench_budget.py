@@ -122,3 +122,16 @@ def test_each_study_refuses_its_own_bad_options(capsys, study, argv, words):
     with pytest.raises(SystemExit):
         cli.main([study, *argv])
     assert words in capsys.readouterr().err
+
+
+def test_run_within_sets_the_environment_asked_for_on_top_of_this_one():
+    import subprocess
+    import sys
+
+    probe = [sys.executable, "-c",
+             "import os, sys; sys.exit(0 if os.environ.get('GRUBOOK_PROBE') == '1' "
+             "and 'PATH' in os.environ else 3)"]
+    budget = budget_module.Budget(60)
+    assert budget_module.run_within(probe, budget, {"GRUBOOK_PROBE": "1"}) is True
+    with pytest.raises(subprocess.CalledProcessError):
+        budget_module.run_within(probe, budget)

@@ -6,7 +6,9 @@ study runs the benchmark at 64 × 1,000 (training step; the fused XLA step
 and Keras's GRU in both conventions) in fresh processes, in ``--pairs``
 pairs: one process with TensorFlow's default allocator and one with its
 pool, which of the two runs first alternating from pair to pair. The
-chapter compares each pair's medians (:func:`pair_ratios`).
+chapter compares each pair's medians (:func:`pair_ratios`). Both processes
+run with oneDNN off (``process.WITHOUT_ONEDNN``): with it on, TensorFlow's
+default allocator pools too, and there would be nothing to compare.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.headline import fresh_run
-from grubook.bench.process import process_flags
+from grubook.bench.process import WITHOUT_ONEDNN, check_recorded_allocator, process_flags
 from grubook.bench.rows import rows_from_json
 
 SHAPE = (64, 1000)
@@ -65,20 +67,19 @@ def main(argv=None) -> None:
         check=lambda a: ("--default-allocator does not apply: every pair times both allocators"
                          if a.default_allocator else None))
     budget = Budget(args.budget)
-    write = study_writer(args, "allocator", argv, budget, {"shape": list(SHAPE)})
+    write = study_writer(args, "allocator", argv, budget,
+                         {"shape": list(SHAPE), "process_environment": WITHOUT_ONEDNN})
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for pair in range(args.pairs):
             for pooled in pair_order(pair):
                 out = str(Path(scratch) / f"pair{pair}_{int(pooled)}.json")
                 run = fresh_run(run_command(pair, args.rounds, out, pooled,
-                                            args.xla_multi_thread), budget)
+                                            args.xla_multi_thread), budget, WITHOUT_ONEDNN)
                 if run is None:
                     write(rows, False)
                     return
-                if run["pooled_allocator"] is not pooled:
-                    raise RuntimeError(f"pair {pair}: asked for pooled={pooled}, "
-                                       f"the process recorded {run['pooled_allocator']}")
+                check_recorded_allocator(f"pair {pair}", pooled, run)
                 rows.append({"pair": pair, **run})
                 write(rows, False)
             ratios = pair_ratios(rows, ALLOCATOR_VARIANTS[0])

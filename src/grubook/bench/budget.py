@@ -82,18 +82,20 @@ def parse_study_arguments(item: str, description: str, argv, rounds: int | None,
     return args
 
 
-def run_within(command: list[str], budget: Budget) -> bool:
+def run_within(command: list[str], budget: Budget, environment: dict | None = None) -> bool:
     """Run ``command`` in a fresh process unless the budget runs out first; whether it ended.
 
-    A process still running when the budget ends is stopped (and its
-    partial output is the caller's to leave out). A failing process raises
-    ``subprocess.CalledProcessError``.
+    ``environment`` (if given) holds variables set for that process on top
+    of this one's. A process still running when the budget ends is stopped
+    (and its partial output is the caller's to leave out). A failing
+    process raises ``subprocess.CalledProcessError``.
     """
     left = budget.deadline - budget.clock()
     if left <= 0:
         return False
+    env = None if environment is None else {**os.environ, **environment}
     try:
-        subprocess.run(command, check=True, timeout=left)
+        subprocess.run(command, check=True, timeout=left, env=env)
     except subprocess.TimeoutExpired:
         print("a process stopped at the budget; it is left out", flush=True)
         return False

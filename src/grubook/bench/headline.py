@@ -56,18 +56,20 @@ def run_ratios(runs: list[dict], shape) -> list[tuple[str, str, object]]:
     return [family_ratio(rows_from_json(run["timings"]), tuple(shape)) for run in runs]
 
 
-def fresh_run(command: list[str], budget: Budget) -> dict | None:
+def fresh_run(command: list[str], budget: Budget, environment: dict | None = None) -> dict | None:
     """Run ``command`` (the benchmark, ending in ``--out PATH``) in a fresh process.
 
+    ``environment`` is passed to :func:`~grubook.bench.budget.run_within`.
     Returns the run as stored (``"xla_flags"``, ``"pooled_allocator"``,
-    ``"wall_seconds"``, ``"timings"``: its rows), or None if the budget
+    ``"onednn"``, ``"wall_seconds"``, ``"timings"``: its rows), or None if the budget
     was spent before or during it (then it is left out).
     """
-    if not run_within(command, budget):
+    if not run_within(command, budget, environment):
         return None
     stored, timings = load_study(command[command.index("--out") + 1])
     return {"xla_flags": stored["xla_flags"], "pooled_allocator": stored["pooled_allocator"],
-            "wall_seconds": stored["wall_seconds"], "timings": timings}
+            "onednn": stored.get("onednn"), "wall_seconds": stored["wall_seconds"],
+            "timings": timings}
 
 
 def main(argv=None) -> None:

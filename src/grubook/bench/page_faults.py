@@ -13,6 +13,7 @@ rounds of ``--calls`` calls of each variant in turn, reading the process's
 count of minor faults (``getrusage``: every thread's, and mostly first
 touches of fresh pages here) and the clock around each round. The study
 records what a fault stands for on the machine (:func:`memory_system`).
+Both processes of a pair run with oneDNN off, as in the allocator study.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from grubook.bench.budget import (
     study_writer,
 )
 from grubook.bench.headline import SHAPES
-from grubook.bench.process import process_flags
+from grubook.bench.process import WITHOUT_ONEDNN, check_recorded_allocator, process_flags
 
 FAULT_VARIANTS = ("fused + XLA", "fused: + unrolled + XLA", "Keras GRU", "Keras GRU + XLA",
                   "Keras GRU, reset after", "Keras GRU, reset after + XLA",
@@ -139,7 +140,8 @@ def main(argv=None) -> None:
         write(rows, True)
         return
     write = study_writer(args, "faults", argv, budget,
-                         {"shapes": [list(s) for s in SHAPES], **memory_system()})
+                         {"shapes": [list(s) for s in SHAPES], **memory_system(),
+                          "process_environment": WITHOUT_ONEDNN})
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         for pair in range(args.pairs):
@@ -147,14 +149,12 @@ def main(argv=None) -> None:
                 out = str(Path(scratch) / f"pair{pair}_{int(pooled)}.json")
                 command = process_command(pair, args.rounds, args.calls, out, pooled,
                                           args.xla_multi_thread)
-                if not run_within(command, budget):
+                if not run_within(command, budget, WITHOUT_ONEDNN):
                     write(rows, False)
                     return
                 stored, counted = load_study(out)
-                if stored["pooled_allocator"] is not pooled:
-                    raise RuntimeError(f"pair {pair}: asked for pooled={pooled}, "
-                                       f"the process recorded {stored['pooled_allocator']}")
-                rows += [{"pair": pair, "pooled_allocator": pooled,
+                check_recorded_allocator(f"pair {pair}", pooled, stored)
+                rows += [{"pair": pair, "pooled_allocator": pooled, "onednn": stored["onednn"],
                           "xla_flags": stored["xla_flags"], **row} for row in counted]
                 write(rows, False)
                 print(f"pair {pair}, pooled {pooled}: {len(counted)} rows", flush=True)

@@ -18,6 +18,12 @@ step at 64 × 1,000 faults about 17,000 times per call this way
 (``page_faults``).
 TensorFlow's own allocator (BFC, as on a GPU) keeps freed memory in a pool
 instead, and the next call reuses it.
+
+Where TensorFlow runs its oneDNN kernels (:func:`onednn_enabled`; on by
+default on x86 CPUs with AVX-512 VNNI, AVX-512 BF16 or AMX, and set by
+``TF_ENABLE_ONEDNN_OPTS=0`` or ``1``), its default CPU allocator is
+oneDNN's, which keeps every buffer of 4 KiB or more in a BFC pool already:
+there the default allocator pools too, and the process records it.
 """
 
 from __future__ import annotations
@@ -29,14 +35,17 @@ from grubook.bench.xla import single_threaded_xla
 
 POOL_VARIABLE = "TF_CPU_ALLOCATOR_USE_BFC"
 """TensorFlow reads it once, when it makes its CPU allocator (at its first operation)."""
+WITHOUT_ONEDNN = {"TF_ENABLE_ONEDNN_OPTS": "0"}
+"""The environment of a process whose default allocator must be malloc's (read at import)."""
 
 
 def pooled_allocator() -> bool:
     """Ask TensorFlow to keep freed CPU memory for reuse; return whether it does.
 
     Sets :data:`POOL_VARIABLE`. It takes effect only before TensorFlow's
-    first operation in the process; after that it returns False and the
-    process keeps the allocator it has.
+    first operation in the process; after that the process keeps the
+    allocator it has, and this returns whether that one pools (it does
+    where oneDNN is on, :func:`onednn_enabled`).
     """
     os.environ[POOL_VARIABLE] = "true"
     return allocator_pools()
@@ -45,8 +54,9 @@ def pooled_allocator() -> bool:
 def allocator_pools() -> bool:
     """Whether TensorFlow's CPU allocator keeps freed memory in a pool.
 
-    Only the pooling allocator counts its memory in use, so this asks for
-    that count. Asking makes the allocator, if TensorFlow has not yet.
+    Only a pooling allocator counts its memory in use (the BFC allocator,
+    or oneDNN's, which holds a BFC pool), so this asks for that count.
+    Asking makes the allocator, if TensorFlow has not yet.
     """
     import tensorflow as tf
 
@@ -55,6 +65,34 @@ def allocator_pools() -> bool:
     except ValueError:
         return False
     return True
+
+
+def onednn_enabled() -> bool | None:
+    """Whether TensorFlow runs its oneDNN kernels in this process (None: it cannot tell).
+
+    Reads TensorFlow's own answer (``IsMklEnabled``, not a public API; None
+    if a release drops it). With oneDNN on, the default CPU allocator pools.
+    """
+    try:
+        from tensorflow.python.util import _pywrap_util_port
+    except ImportError:
+        return None
+    return bool(_pywrap_util_port.IsMklEnabled())
+
+
+def check_recorded_allocator(label: str, pooled: bool, recorded: dict) -> None:
+    """Raise RuntimeError if a process asked for ``pooled`` recorded another allocator.
+
+    ``recorded`` is the process's stored settings (:func:`process_settings`);
+    ``label`` names the process in the message (``"pair 3"``).
+    """
+    if recorded["pooled_allocator"] is pooled:
+        return
+    reason = (" (TensorFlow ran oneDNN there, whose default allocator pools; "
+              "TF_ENABLE_ONEDNN_OPTS=0 turns it off, with its kernels)"
+              if not pooled and recorded.get("onednn") else "")
+    raise RuntimeError(f"{label}: asked for pooled={pooled}, the process recorded "
+                       f"{recorded['pooled_allocator']}{reason}")
 
 
 def add_process_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,7 +116,7 @@ def prepare_process(args: argparse.Namespace) -> dict:
     ``args`` holds ``xla_multi_thread`` and ``default_allocator``
     (:func:`add_process_arguments`). Raises RuntimeError if the pooling
     allocator was asked for too late (TensorFlow had already run).
-    Returns ``{"xla_flags": str, "pooled_allocator": bool}``.
+    Returns ``{"xla_flags": str, "pooled_allocator": bool, "onednn": bool | None}``.
     """
     if not args.xla_multi_thread:
         single_threaded_xla()
@@ -91,5 +129,6 @@ def prepare_process(args: argparse.Namespace) -> dict:
 
 
 def process_settings() -> dict:
-    """The process's XLA flags and whether its CPU allocator pools memory."""
-    return {"xla_flags": os.environ.get("XLA_FLAGS", ""), "pooled_allocator": allocator_pools()}
+    """The process's XLA flags, whether its CPU allocator pools memory, and whether oneDNN is on."""
+    return {"xla_flags": os.environ.get("XLA_FLAGS", ""), "pooled_allocator": allocator_pools(),
+            "onednn": onednn_enabled()}
