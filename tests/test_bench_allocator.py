@@ -79,3 +79,34 @@ def test_a_process_that_pooled_when_asked_not_to_is_refused_with_the_reason():
     with pytest.raises(RuntimeError) as refused:
         check_recorded_allocator("pair 1", True, {"pooled_allocator": False, "onednn": False})
     assert str(refused.value) == "pair 1: asked for pooled=True, the process recorded False"
+
+
+def test_pair_processes_alternate_run_without_onednn_and_stop_at_the_budget(tmp_path):
+    from grubook.bench.budget import Budget
+
+    # Each fake process records the allocator it was asked for and oneDNN's
+    # variable as it saw it, as a study's JSON.
+    probe = ("import json, os, sys; json.dump({'pooled_allocator': sys.argv[2] == '1', "
+             "'onednn': os.environ['TF_ENABLE_ONEDNN_OPTS'] != '0', 'rows': [sys.argv[3]]}, "
+             "open(sys.argv[1], 'w'))")
+
+    def command(pair, pooled, out):
+        return [sys.executable, "-c", probe, out, str(int(pooled)), f"p{pair}"]
+
+    seen = list(allocator.pair_processes(2, command, Budget(120)))
+    assert [(pair, pooled) for pair, pooled, _, _ in seen] == [(0, False), (0, True),
+                                                               (1, True), (1, False)]
+    assert all(stored["onednn"] is False and rows == [f"p{pair}"]
+               for pair, _, stored, rows in seen)
+    spent = Budget(1e-9)
+    assert list(allocator.pair_processes(2, command, spent)) == []
+
+
+def test_pair_processes_refuse_a_process_that_recorded_another_allocator():
+    from grubook.bench.budget import Budget
+
+    probe = ("import json, sys; json.dump({'pooled_allocator': True, 'onednn': True, "
+             "'rows': []}, open(sys.argv[1], 'w'))")
+    with pytest.raises(RuntimeError, match="pair 0: asked for pooled=False"):
+        list(allocator.pair_processes(
+            1, lambda pair, pooled, out: [sys.executable, "-c", probe, out], Budget(120)))

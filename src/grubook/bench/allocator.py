@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
-from grubook.bench.headline import fresh_run
+from grubook.bench.budget import Budget, load_study, parse_study_arguments, run_within, study_writer
+from grubook.bench.headline import run_record
 from grubook.bench.process import WITHOUT_ONEDNN, check_recorded_allocator, process_flags
 from grubook.bench.rows import rows_from_json
 
@@ -43,6 +43,27 @@ def run_command(seed: int, rounds: int, out: str, pooled: bool,
 def pair_order(pair: int) -> tuple[bool, bool]:
     """Which allocator runs first in pair ``pair``: ``(pooled?, pooled?)``, alternating."""
     return (False, True) if pair % 2 == 0 else (True, False)
+
+
+def pair_processes(pairs: int, command, budget: Budget):
+    """Run ``pairs`` pairs of fresh processes, one per allocator, the first alternating.
+
+    ``command(pair, pooled, out)`` is one process's command line, writing its
+    study to ``out``; every process runs with oneDNN off (:data:`WITHOUT_ONEDNN`)
+    and must record the allocator it was asked for
+    (``process.check_recorded_allocator``). Yields ``(pair, pooled, stored,
+    rows)`` per process, the study split by ``load_study``; stops early when
+    the budget is spent.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        for pair in range(pairs):
+            for pooled in pair_order(pair):
+                out = str(Path(scratch) / f"pair{pair}_{int(pooled)}.json")
+                if not run_within(command(pair, pooled, out), budget, WITHOUT_ONEDNN):
+                    return
+                stored, rows = load_study(out)
+                check_recorded_allocator(f"pair {pair}", pooled, stored)
+                yield pair, pooled, stored, rows
 
 
 def process_medians(row: dict) -> dict[str, float]:
@@ -70,18 +91,12 @@ def main(argv=None) -> None:
     write = study_writer(args, "allocator", argv, budget,
                          {"shape": list(SHAPE), "process_environment": WITHOUT_ONEDNN})
     rows = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for pair in range(args.pairs):
-            for pooled in pair_order(pair):
-                out = str(Path(scratch) / f"pair{pair}_{int(pooled)}.json")
-                run = fresh_run(run_command(pair, args.rounds, out, pooled,
-                                            args.xla_multi_thread), budget, WITHOUT_ONEDNN)
-                if run is None:
-                    write(rows, False)
-                    return
-                check_recorded_allocator(f"pair {pair}", pooled, run)
-                rows.append({"pair": pair, **run})
-                write(rows, False)
+    processes = pair_processes(args.pairs, lambda pair, pooled, out: run_command(
+        pair, args.rounds, out, pooled, args.xla_multi_thread), budget)
+    for pair, _, stored, timings in processes:
+        rows.append({"pair": pair, **run_record(stored, timings)})
+        write(rows, False)
+        if sum(row["pair"] == pair for row in rows) == 2:
             ratios = pair_ratios(rows, ALLOCATOR_VARIANTS[0])
             print(f"pair {pair}: {ALLOCATOR_VARIANTS[0]}, pooled / default = {ratios[-1]:.2f}",
                   flush=True)

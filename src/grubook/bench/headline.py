@@ -66,7 +66,11 @@ def fresh_run(command: list[str], budget: Budget, environment: dict | None = Non
     """
     if not run_within(command, budget, environment):
         return None
-    stored, timings = load_study(command[command.index("--out") + 1])
+    return run_record(*load_study(command[command.index("--out") + 1]))
+
+
+def run_record(stored: dict, timings: list) -> dict:
+    """One benchmark process as a study stores it: its settings, wall time and rows."""
     return {"xla_flags": stored["xla_flags"], "pooled_allocator": stored["pooled_allocator"],
             "onednn": stored.get("onednn"), "wall_seconds": stored["wall_seconds"],
             "timings": timings}

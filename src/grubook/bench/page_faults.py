@@ -21,21 +21,18 @@ from __future__ import annotations
 import os
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from grubook.bench.allocator import pair_order
+from grubook.bench.allocator import pair_processes
 from grubook.bench.budget import (
     Budget,
     load_study,
     parse_study_arguments,
-    run_within,
     study_writer,
 )
 from grubook.bench.headline import SHAPES
-from grubook.bench.process import WITHOUT_ONEDNN, check_recorded_allocator, process_flags
+from grubook.bench.process import WITHOUT_ONEDNN, process_flags
 
 FAULT_VARIANTS = ("fused + XLA", "fused: + unrolled + XLA", "Keras GRU", "Keras GRU + XLA",
                   "Keras GRU, reset after", "Keras GRU, reset after + XLA",
@@ -143,21 +140,13 @@ def main(argv=None) -> None:
                          {"shapes": [list(s) for s in SHAPES], **memory_system(),
                           "process_environment": WITHOUT_ONEDNN})
     rows = []
-    with tempfile.TemporaryDirectory() as scratch:
-        for pair in range(args.pairs):
-            for pooled in pair_order(pair):
-                out = str(Path(scratch) / f"pair{pair}_{int(pooled)}.json")
-                command = process_command(pair, args.rounds, args.calls, out, pooled,
-                                          args.xla_multi_thread)
-                if not run_within(command, budget, WITHOUT_ONEDNN):
-                    write(rows, False)
-                    return
-                stored, counted = load_study(out)
-                check_recorded_allocator(f"pair {pair}", pooled, stored)
-                rows += [{"pair": pair, "pooled_allocator": pooled, "onednn": stored["onednn"],
-                          "xla_flags": stored["xla_flags"], **row} for row in counted]
-                write(rows, False)
-                print(f"pair {pair}, pooled {pooled}: {len(counted)} rows", flush=True)
+    processes = pair_processes(args.pairs, lambda pair, pooled, out: process_command(
+        pair, args.rounds, args.calls, out, pooled, args.xla_multi_thread), budget)
+    for pair, pooled, stored, counted in processes:
+        rows += [{"pair": pair, "pooled_allocator": pooled, "onednn": stored["onednn"],
+                  "xla_flags": stored["xla_flags"], **row} for row in counted]
+        write(rows, False)
+        print(f"pair {pair}, pooled {pooled}: {len(counted)} rows", flush=True)
     write(rows, len({(r["pair"], r["pooled_allocator"]) for r in rows}) == 2 * args.pairs)
 
 

@@ -20,7 +20,7 @@ TensorFlow's own allocator (BFC, as on a GPU) keeps freed memory in a pool
 instead, and the next call reuses it.
 
 Where TensorFlow runs its oneDNN kernels (:func:`onednn_enabled`; on by
-default on x86 CPUs with AVX-512 VNNI, AVX-512 BF16 or AMX, and set by
+default on some x86 CPUs, those with AVX-512 VNNI among them, and set by
 ``TF_ENABLE_ONEDNN_OPTS=0`` or ``1``), its default CPU allocator is
 oneDNN's, which keeps every buffer of 4 KiB or more in a BFC pool already:
 there the default allocator pools too, and the process records it.
