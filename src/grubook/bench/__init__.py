@@ -59,6 +59,7 @@ from grubook.bench.compare import (
     ratio_spread,
     ratio_verdict,
     sign,
+    spread_of,
 )
 from grubook.bench.process import POOL_VARIABLE, pooled_allocator, prepare_process
 from grubook.bench.rows import (
@@ -138,6 +139,7 @@ __all__ = [
     "Spread",
     "median_ms",
     "ratio_spread",
+    "spread_of",
     "sign",
     "ratio_verdict",
     "fastest",

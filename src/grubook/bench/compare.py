@@ -61,7 +61,15 @@ def ratio_spread(rows: list[Timing], shape, variant: str, baseline: str, mode: s
     """
     a = np.asarray(_row(rows, shape, mode, variant).seconds)[rounds]
     b = np.asarray(_row(rows, shape, mode, baseline).seconds)[rounds]
-    ratios = a / b
+    return spread_of(a / b)
+
+
+def spread_of(ratios) -> Spread:
+    """The :class:`Spread` of round-by-round ``ratios`` ``(rounds,)``, at least one."""
+    ratios = np.asarray(ratios, dtype=float)
+    if ratios.ndim != 1 or ratios.size == 0:
+        raise ValueError(f"ratios must be one value per round, at least one, got shape "
+                         f"{ratios.shape}")
     q1, median, q3 = (float(q) for q in np.percentile(ratios, [25, 50, 75]))
     return Spread(median, q1, q3, int(np.sum(ratios < 1)), int(np.sum(ratios > 1)), len(ratios))
 
