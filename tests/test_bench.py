@@ -226,6 +226,14 @@ def test_ratio_spread_is_taken_round_by_round():
         bench.ratio_spread(rows, (64, 9), "fused + XLA", "Keras GRU")
 
 
+def test_spread_of_counts_the_rounds_each_way_and_refuses_no_rounds():
+    assert bench.spread_of([0.5, 2.0]) == bench.Spread(1.25, 0.875, 1.625, 1, 1, 2)
+    with pytest.raises(ValueError, match="ratios must be one value per round"):
+        bench.spread_of([])
+    with pytest.raises(ValueError, match="ratios must be one value per round"):
+        bench.spread_of([[0.5]])
+
+
 def test_median_ms_reads_one_version_at_one_shape():
     rows = [_timing("fused", [1.0, 4.0, 3.0]), _timing("fused", [0.5], shape=(8, 3)),
             _timing("fused", [7.0], mode="forward")]

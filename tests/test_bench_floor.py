@@ -128,26 +128,6 @@ def test_line_spread_needs_every_length():
         floor.line_spread(_rows([1.0], [0.1]), "w")
 
 
-def test_line_versus_compares_the_fixed_costs_and_the_slopes_round_by_round():
-    rows = _rows([1.0, 2.0, 4.0], [0.1, 0.2, 0.3])
-    rows += [dataclasses.replace(r, variant="w", seconds=[0.5 + 0.2 * r.steps,
-                                                          1.0 + 0.1 * r.steps,
-                                                          1.0 + 0.45 * r.steps])
-             for r in rows]
-    versus = floor.line_versus(rows, "w", "v")
-    assert versus["intercept"] == pytest.approx(bench.Spread(0.5, 0.375, 0.5, 3, 0, 3))
-    assert versus["slope"] == pytest.approx(bench.Spread(1.5, 1.0, 1.75, 1, 2, 3))
-    assert floor.line_versus(rows, "v", "v")["slope"].median == pytest.approx(1.0)
-
-
-def test_spread_of_refuses_no_rounds():
-    assert bench.spread_of([0.5, 2.0]) == bench.Spread(1.25, 0.875, 1.625, 1, 1, 2)
-    with pytest.raises(ValueError, match="ratios must be one value per round"):
-        bench.spread_of([])
-    with pytest.raises(ValueError, match="ratios must be one value per round"):
-        bench.spread_of([[0.5]])
-
-
 def test_steps_per_second_is_the_inverse_median():
     rows = bench.rows_from_json([{"batch": 64, "steps": 9, "mode": "per_call",
                                   "variant": "fit: x, k=1", "seconds": [0.1, 0.2, 0.4]}])

@@ -42,6 +42,7 @@ their quartiles and a sign test (:class:`Spread`, :func:`ratio_verdict`).
 - ``headline``: the benchmark in several fresh processes, for the spread across runs.
 - ``allocator``: the pooling allocator against the default, in pairs of fresh processes.
 - ``page_faults``: page faults per training step under each allocator (``... bench faults``).
+- ``onednn``: oneDNN's kernels off and on, in pairs of fresh processes, with the programs' digests.
 - ``xla_copies``: the whole-buffer copies XLA plans per loop iteration, by length.
 - ``op_profile``: an XLA step's time by instruction: products, moving data, the rest.
 - ``budget``: the studies' ``--budget`` and their JSON, written after every round.

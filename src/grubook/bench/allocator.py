@@ -41,29 +41,32 @@ def run_command(seed: int, rounds: int, out: str, pooled: bool,
 
 
 def pair_order(pair: int) -> tuple[bool, bool]:
-    """Which allocator runs first in pair ``pair``: ``(pooled?, pooled?)``, alternating."""
+    """Which side runs first in pair ``pair``: ``(False, True)``, then the reverse, alternating."""
     return (False, True) if pair % 2 == 0 else (True, False)
 
 
-def pair_processes(pairs: int, command, budget: Budget):
-    """Run ``pairs`` pairs of fresh processes, one per allocator, the first alternating.
+def pair_processes(pairs: int, command, budget: Budget, environment=lambda side: WITHOUT_ONEDNN,
+                   check=check_recorded_allocator):
+    """Run ``pairs`` pairs of fresh processes, one per side of a setting, the first alternating.
 
-    ``command(pair, pooled, out)`` is one process's command line, writing its
-    study to ``out``; every process runs with oneDNN off (:data:`WITHOUT_ONEDNN`)
-    and must record the allocator it was asked for
-    (``process.check_recorded_allocator``). Yields ``(pair, pooled, stored,
+    The sides are False and True (here, the pool off and on).
+    ``command(pair, side, out)`` is one process's command line, writing its
+    study to ``out``; ``environment(side)`` the variables set for it (here
+    oneDNN off, :data:`WITHOUT_ONEDNN`, for both); ``check(label, side,
+    stored)`` refuses a process that did not run as asked (here
+    ``process.check_recorded_allocator``). Yields ``(pair, side, stored,
     rows)`` per process, the study split by ``load_study``; stops early when
-    the budget is spent.
+    the budget is spent. Shared by the allocator, page-fault and oneDNN studies.
     """
     with tempfile.TemporaryDirectory() as scratch:
         for pair in range(pairs):
-            for pooled in pair_order(pair):
-                out = str(Path(scratch) / f"pair{pair}_{int(pooled)}.json")
-                if not run_within(command(pair, pooled, out), budget, WITHOUT_ONEDNN):
+            for side in pair_order(pair):
+                out = str(Path(scratch) / f"pair{pair}_{int(side)}.json")
+                if not run_within(command(pair, side, out), budget, environment(side)):
                     return
                 stored, rows = load_study(out)
-                check_recorded_allocator(f"pair {pair}", pooled, stored)
-                yield pair, pooled, stored, rows
+                check(f"pair {pair}", side, stored)
+                yield pair, side, stored, rows
 
 
 def process_medians(row: dict) -> dict[str, float]:
@@ -71,10 +74,10 @@ def process_medians(row: dict) -> dict[str, float]:
     return {r.variant: r.median_seconds for r in rows_from_json(row["timings"])}
 
 
-def pair_ratios(rows: list[dict], variant: str) -> list[float]:
-    """For each pair, the pooled process's median time of ``variant`` over the default one's."""
-    medians = {(row["pair"], row["pooled_allocator"]): process_medians(row)[variant]
-               for row in rows}
+def pair_ratios(rows: list[dict], variant: str, side: str = "pooled_allocator") -> list[float]:
+    """For each finished pair, ``variant``'s median time in the process whose ``row[side]`` is
+    True over that in the one where it is False (here, pooled over default)."""
+    medians = {(row["pair"], row[side]): process_medians(row)[variant] for row in rows}
     pairs = sorted({pair for pair, _ in medians})
     return [float(medians[p, True] / medians[p, False]) for p in pairs
             if (p, True) in medians and (p, False) in medians]

@@ -18,7 +18,7 @@ STUDIES = {"floor": "grubook.bench.floor", "time_to_adder": "grubook.bench.adder
            "roofline": "grubook.bench.roofline", "long": "grubook.bench.long_inference",
            "headline": "grubook.bench.headline", "copies": "grubook.bench.xla_copies",
            "profile": "grubook.bench.op_profile", "allocator": "grubook.bench.allocator",
-           "faults": "grubook.bench.page_faults"}
+           "faults": "grubook.bench.page_faults", "onednn": "grubook.bench.onednn"}
 """``python -m grubook.bench ITEM ...`` runs that module's ``main`` (each has ``--budget``)."""
 
 

@@ -11,8 +11,7 @@ interleaved run (:func:`~grubook.bench.time_interleaved`) of three parts:
     beside calls that do next to nothing (:data:`EMPTY_CALLS`): a line
     ``a + b T`` fitted to each round's times over :data:`FIT_LENGTHS`
     (:func:`line_spread`) gives the fixed cost of one call (its intercept
-    ``a``) and the cost per time step (its slope ``b``); :func:`line_versus`
-    sets two versions' lines side by side, round by round.
+    ``a``) and the cost per time step (its slope ``b``).
 ``per_call``
     :data:`STEPS_PER_BLOCK` training steps taken three ways (:data:`METHODS`):
     one ``tf.function`` call per step on fixed tensors, ``model.fit`` with
@@ -38,7 +37,7 @@ import tensorflow as tf
 
 from grubook._checks import check_int, check_positive_int
 from grubook.bench.budget import Budget, parse_study_arguments, study_writer
-from grubook.bench.compare import Spread, _row, spread_of
+from grubook.bench.compare import _row
 from grubook.bench.process import prepare_process
 from grubook.bench.rows import Timing, rows_from_json, rows_to_json
 from grubook.bench.runners import make_runner, problems, quiet_retracing, training_step
@@ -265,17 +264,6 @@ def line_spread(rows: list[Timing], variant: str, lengths=FIT_LENGTHS) -> dict[s
             for i in range(len(by_length[lengths[0]]))]
     return {"intercept": np.array([a for a, _ in fits]),
             "slope": np.array([b for _, b in fits])}
-
-
-def line_versus(rows: list[Timing], variant: str, baseline: str,
-                lengths=FIT_LENGTHS) -> dict[str, Spread]:
-    """``variant``'s fitted line over ``baseline``'s, round by round (see :func:`line_spread`).
-
-    Returns ``{"intercept": Spread, "slope": Spread}``: the ratio of the two
-    fixed costs per call, and of the two costs per time step, one per round.
-    """
-    mine, theirs = (line_spread(rows, v, lengths) for v in (variant, baseline))
-    return {part: spread_of(mine[part] / theirs[part]) for part in ("intercept", "slope")}
 
 
 def steps_per_second(rows: list[Timing], name: str) -> float:
