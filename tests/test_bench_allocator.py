@@ -54,13 +54,8 @@ def test_the_study_refuses_default_allocator(capsys):
 
 
 @pytest.mark.slow
-def test_the_command_times_one_pair_and_writes_both_processes(tmp_path):
-    import subprocess
-
-    out = tmp_path / "allocator.json"
-    subprocess.run([sys.executable, "-m", "grubook.bench", "allocator", "--pairs", "1",
-                    "--rounds", "1", "--out", str(out)], check=True, timeout=600)
-    stored, rows = allocator.load(out)
+def test_the_command_times_one_pair_and_writes_both_processes(run_one_pair):
+    stored, rows = run_one_pair("allocator")
     assert stored["complete"] and [r["pooled_allocator"] for r in rows] == [False, True]
     # Both processes ran without oneDNN, whose default allocator would pool.
     assert [r["onednn"] for r in rows] == [False, False]

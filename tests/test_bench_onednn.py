@@ -64,13 +64,8 @@ def test_the_digests_cover_the_xla_steps_and_tell_programs_apart():
 
 
 @pytest.mark.slow
-def test_the_command_times_one_pair_and_records_both_sides(tmp_path):
-    import subprocess
-
-    out = tmp_path / "onednn.json"
-    subprocess.run([sys.executable, "-m", "grubook.bench", "onednn", "--pairs", "1",
-                    "--rounds", "1", "--out", str(out)], check=True, timeout=600)
-    stored, rows = onednn.load(out)
+def test_the_command_times_one_pair_and_records_both_sides(run_one_pair):
+    stored, rows = run_one_pair("onednn")
     assert stored["complete"] and [r["onednn"] for r in rows] == [False, True]
     assert all(r["pooled_allocator"] for r in rows)
     assert stored["process_environment"] == {"off": {"TF_ENABLE_ONEDNN_OPTS": "0"},

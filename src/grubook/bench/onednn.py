@@ -8,9 +8,10 @@ runs the training step at :data:`SHAPE` for :data:`ONEDNN_VARIANTS` in
 ``--pairs`` pairs of fresh processes, one with oneDNN off and one with it
 on, which of the two runs first alternating (``allocator.pair_processes``).
 Every process pools memory and runs XLA on one thread, as the headline
-does, and first records a digest of each XLA step's program as XLA
-optimised it (:func:`program_digests`): equal digests on both sides mean
-oneDNN changed how a program ran, not the program.
+does, and first records a digest of each XLA step's optimised HLO
+(:func:`program_digests`): equal digests on both sides mean oneDNN did not
+change the optimised program (up to :func:`normalised_program`'s
+renumbering), so any effect of it lies below that program.
 
 A row is one process: ``{"pair", "xla_flags", "pooled_allocator",
 "onednn", "wall_seconds", "timings", "programs"}`` (``timings`` as the
@@ -42,8 +43,10 @@ load = load_study
 
 def normalised_program(hlo: str) -> str:
     """An XLA program's text without what differs between processes that compiled the same
-    program: each instruction's ``metadata`` (source files and TensorFlow's op names) and the
-    numbers TensorFlow appends to names (``while_body_1382`` becomes ``while_body_N``)."""
+    program: each instruction's ``metadata`` (TensorFlow's op names and source files), and
+    every number after an underscore, written as N (``while_body_1382`` becomes
+    ``while_body_N``). Two programs that differ only in such numbers (``%param_0`` for
+    ``%param_1``) come out the same."""
     return re.sub(r"_\d+", "_N", re.sub(r", metadata=\{[^}]*\}", "", hlo))
 
 
