@@ -65,7 +65,7 @@ def test_the_bench_command_line_hands_a_study_its_arguments(capsys):
     from grubook.bench import cli
 
     assert set(cli.STUDIES) == {"floor", "time_to_adder", "roofline", "long", "headline",
-                                "copies", "profile", "allocator", "faults"}
+                                "copies", "profile", "allocator", "faults", "onednn"}
     for study in cli.STUDIES:
         with pytest.raises(SystemExit):
             cli.main([study, "--budget", "-5"])
