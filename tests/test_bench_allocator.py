@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from grubook.bench import allocator
+from grubook.bench import allocator, pairs
 from grubook.bench.cli import parse_args
 
 
@@ -22,31 +22,6 @@ def test_each_process_is_the_benchmark_at_the_long_shape_with_its_allocator():
                       ).xla_multi_thread
 
 
-def test_which_allocator_runs_first_alternates_between_pairs():
-    orders = [allocator.pair_order(p) for p in range(4)]
-    assert orders == [(False, True), (True, False)] * 2
-
-
-def _process(pair, pooled, seconds):
-    return {"pair": pair, "pooled_allocator": pooled,
-            "timings": [{"batch": 64, "steps": 1000, "mode": "train", "variant": v,
-                         "seconds": list(seconds) if v == "fused + XLA" else [1.0] * 3}
-                        for v in allocator.ALLOCATOR_VARIANTS]}
-
-
-def test_pair_ratios_divide_each_pairs_pooled_median_by_its_default_median():
-    rows = [_process(0, False, [2, 4, 9]), _process(0, True, [1, 2, 3]),
-            _process(1, True, [3, 3, 3]), _process(1, False, [1, 2, 2]),
-            _process(2, False, [1, 1, 1])]  # pair 2 unfinished: left out
-    assert allocator.pair_ratios(rows, "fused + XLA") == [0.5, 1.5]
-    assert allocator.pair_ratios(rows, "Keras GRU") == [1.0, 1.0]
-
-
-def test_process_medians_give_each_variant_its_median():
-    medians = allocator.process_medians(_process(0, True, [3, 1, 2]))
-    assert medians == {"fused + XLA": 2.0, "Keras GRU": 1.0, "Keras GRU, reset after": 1.0}
-
-
 def test_the_study_refuses_default_allocator(capsys):
     with pytest.raises(SystemExit):
         allocator.main(["--default-allocator"])
@@ -60,7 +35,7 @@ def test_the_command_times_one_pair_and_writes_both_processes(run_one_pair):
     # Both processes ran without oneDNN, whose default allocator would pool.
     assert [r["onednn"] for r in rows] == [False, False]
     assert stored["process_environment"] == {"TF_ENABLE_ONEDNN_OPTS": "0"}
-    assert len(allocator.pair_ratios(rows, "fused + XLA")) == 1
+    assert len(pairs.pair_ratios(rows, "fused + XLA", "pooled_allocator")) == 1
 
 
 def test_a_process_that_pooled_when_asked_not_to_is_refused_with_the_reason():
@@ -76,7 +51,7 @@ def test_a_process_that_pooled_when_asked_not_to_is_refused_with_the_reason():
     assert str(refused.value) == "pair 1: asked for pooled=True, the process recorded False"
 
 
-def test_pair_processes_alternate_run_without_onednn_and_stop_at_the_budget(tmp_path):
+def test_allocator_processes_alternate_and_run_without_onednn():
     from grubook.bench.budget import Budget
 
     # Each fake process records the allocator it was asked for and oneDNN's
@@ -88,20 +63,18 @@ def test_pair_processes_alternate_run_without_onednn_and_stop_at_the_budget(tmp_
     def command(pair, pooled, out):
         return [sys.executable, "-c", probe, out, str(int(pooled)), f"p{pair}"]
 
-    seen = list(allocator.pair_processes(2, command, Budget(120)))
+    seen = list(allocator.allocator_processes(2, command, Budget(120)))
     assert [(pair, pooled) for pair, pooled, _, _ in seen] == [(0, False), (0, True),
                                                                (1, True), (1, False)]
     assert all(stored["onednn"] is False and rows == [f"p{pair}"]
                for pair, _, stored, rows in seen)
-    spent = Budget(1e-9)
-    assert list(allocator.pair_processes(2, command, spent)) == []
 
 
-def test_pair_processes_refuse_a_process_that_recorded_another_allocator():
+def test_allocator_processes_refuse_a_process_that_recorded_another_allocator():
     from grubook.bench.budget import Budget
 
     probe = ("import json, sys; json.dump({'pooled_allocator': True, 'onednn': True, "
              "'rows': []}, open(sys.argv[1], 'w'))")
     with pytest.raises(RuntimeError, match="pair 0: asked for pooled=False"):
-        list(allocator.pair_processes(
+        list(allocator.allocator_processes(
             1, lambda pair, pooled, out: [sys.executable, "-c", probe, out], Budget(120)))

@@ -74,21 +74,3 @@ def test_the_command_times_one_pair_and_records_both_sides(run_one_pair):
         v for v in onednn.ONEDNN_VARIANTS if v.endswith("+ XLA")}
     timed = {t["variant"] for r in rows for t in r["timings"]}
     assert timed == set(onednn.ONEDNN_VARIANTS)
-
-
-def test_pair_processes_give_each_side_its_environment_and_check_it():
-    from grubook.bench.allocator import pair_processes
-    from grubook.bench.budget import Budget
-
-    # Each fake process records whether oneDNN's variable asked for it, as a study's JSON.
-    probe = ("import json, os, sys; json.dump({'onednn': os.environ['TF_ENABLE_ONEDNN_OPTS'] "
-             "== '1', 'rows': []}, open(sys.argv[1], 'w'))")
-    seen = list(pair_processes(2, lambda pair, on, out: [sys.executable, "-c", probe, out],
-                               Budget(120), environment=onednn.SIDES.__getitem__,
-                               check=onednn.check_recorded_onednn))
-    assert [(pair, on, stored["onednn"]) for pair, on, stored, _ in seen] == [
-        (0, False, False), (0, True, True), (1, True, True), (1, False, False)]
-    with pytest.raises(RuntimeError, match="pair 0: asked for oneDNN off"):
-        list(pair_processes(1, lambda pair, on, out: [sys.executable, "-c", probe, out],
-                            Budget(120), environment=lambda on: onednn.SIDES[True],
-                            check=onednn.check_recorded_onednn))

@@ -40,6 +40,7 @@ their quartiles and a sign test (:class:`Spread`, :func:`ratio_verdict`).
 - ``roofline``: the training step against its matrix products alone, by hidden size.
 - ``long_inference``: inference on numbers of thousands of bits (``... bench long``).
 - ``headline``: the benchmark in several fresh processes, for the spread across runs.
+- ``pairs``: pairs of fresh processes that differ in one process-wide setting, and their ratios.
 - ``allocator``: the pooling allocator against the default, in pairs of fresh processes.
 - ``page_faults``: page faults per training step under each allocator (``... bench faults``).
 - ``onednn``: oneDNN's kernels off and on, in pairs of fresh processes, with the programs' digests.

@@ -6,7 +6,7 @@ TensorFlow starts, turns them on (``1``) or off (``0``), and oneDNN's
 allocator with them. The setting holds for a whole process, so this study
 runs the training step at :data:`SHAPE` for :data:`ONEDNN_VARIANTS` in
 ``--pairs`` pairs of fresh processes, one with oneDNN off and one with it
-on, which of the two runs first alternating (``allocator.pair_processes``).
+on, which of the two runs first alternating (``pairs.pair_processes``).
 Every process pools memory and runs XLA on one thread, as the headline
 does, and first records a digest of each XLA step's optimised HLO
 (:func:`program_digests`): equal digests on both sides mean oneDNN did not
@@ -24,9 +24,9 @@ import hashlib
 import re
 import sys
 
-from grubook.bench.allocator import pair_processes
 from grubook.bench.budget import Budget, load_study, parse_study_arguments, study_writer
 from grubook.bench.headline import run_record
+from grubook.bench.pairs import pair_processes
 from grubook.bench.process import WITHOUT_ONEDNN, process_flags
 
 SHAPE = (64, 9)

@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from grubook.bench.allocator import pair_processes
+from grubook.bench.allocator import allocator_processes
 from grubook.bench.budget import (
     Budget,
     load_study,
@@ -140,7 +140,7 @@ def main(argv=None) -> None:
                          {"shapes": [list(s) for s in SHAPES], **memory_system(),
                           "process_environment": WITHOUT_ONEDNN})
     rows = []
-    processes = pair_processes(args.pairs, lambda pair, pooled, out: process_command(
+    processes = allocator_processes(args.pairs, lambda pair, pooled, out: process_command(
         pair, args.rounds, args.calls, out, pooled, args.xla_multi_thread), budget)
     for pair, pooled, stored, counted in processes:
         rows += [{"pair": pair, "pooled_allocator": pooled, "onednn": stored["onednn"],
