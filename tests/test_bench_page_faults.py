@@ -82,3 +82,15 @@ def test_last_round_faults_take_each_pairs_largest_count_in_its_last_round():
     assert page_faults.last_round_faults(rows, (64, 9), ("a",), True) == [1.0]
     with pytest.raises(KeyError, match="no count of"):
         page_faults.last_round_faults(rows, (4096, 9), ("a",), False)
+
+
+def test_fault_counts_filter_by_shape_variant_pool_and_round():
+    rows = [_row(0, False, 0, "a", 900.0), _row(0, False, 1, "a", 10.0),
+            _row(0, True, 1, "b", 30.0), _row(1, False, 1, "a", 5.0),
+            _row(0, False, 1, "a", 70.0, shape=(64, 1000))]
+    assert page_faults.fault_counts(rows, (64, 9)) == [900.0, 10.0, 30.0, 5.0]
+    assert page_faults.fault_counts(rows, (64, 9), ("a",), False, rounds=[1]) == [10.0, 5.0]
+    assert page_faults.fault_counts(rows, (64, 9), pooled=True) == [30.0]
+    assert page_faults.fault_counts(rows, (64, 1000), rounds=range(1, 2)) == [70.0]
+    with pytest.raises(KeyError, match="no count of any variant at \\(64, 9\\)"):
+        page_faults.fault_counts(rows, (64, 9), rounds=[2])

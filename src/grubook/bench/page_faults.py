@@ -151,17 +151,32 @@ def main(argv=None) -> None:
 
 
 
+def _matching(rows: list[dict], shape, variants=None, pooled=None, rounds=None) -> list[dict]:
+    """The rows at ``shape``, of ``variants``, with the pool ``pooled`` and in ``rounds`` (each
+    None: any); KeyError if there are none."""
+    found = [r for r in rows if (r["batch"], r["steps"]) == tuple(shape)
+             and (variants is None or r["variant"] in variants)
+             and (pooled is None or r["pooled_allocator"] is pooled)
+             and (rounds is None or r["round"] in rounds)]
+    if not found:
+        raise KeyError(f"no count of {'any variant' if variants is None else list(variants)} "
+                       f"at {tuple(shape)} with pooled={pooled}, rounds={rounds}")
+    return found
+
+
+def fault_counts(rows: list[dict], shape, variants=None, pooled=None, rounds=None) -> list[float]:
+    """Faults per call of every row at ``shape`` of ``variants``, with the pool ``pooled``, in
+    ``rounds`` (each None: any), in the rows' order; KeyError if there are none."""
+    return [r["faults_per_call"] for r in _matching(rows, shape, variants, pooled, rounds)]
+
+
 def last_round_faults(rows: list[dict], shape, variants, pooled: bool) -> list[float]:
     """Per pair: the most faults per call among ``variants`` at ``shape`` in its last round.
 
     ``rows`` are a stored study's; ``shape`` is ``(batch, steps)``. Returns
     one value per pair that counted ``variants`` with this allocator.
     """
-    found = [r for r in rows if (r["batch"], r["steps"]) == tuple(shape)
-             and r["variant"] in variants and r["pooled_allocator"] is pooled]
-    if not found:
-        raise KeyError(f"no count of {list(variants)} at {tuple(shape)} with "
-                       f"pooled={pooled}")
+    found = _matching(rows, shape, variants, pooled)
     last = max(r["round"] for r in found)
     pairs = sorted({r["pair"] for r in found})
     return [max(r["faults_per_call"] for r in found if r["pair"] == p and r["round"] == last)
